@@ -1,0 +1,110 @@
+/**
+ * The wire protocol between @strapi-live/plugin-io and its clients: every Socket.IO event name,
+ * payload and acknowledgement. The plugin imports this file with `import type`, so the server and
+ * the SDK cannot drift apart. Nothing here exists at run time.
+ */
+
+/** The three things a reader of one view of a content type can see happen to a document. */
+export type ContentAction = 'create' | 'update' | 'delete';
+
+/** What Strapi's Document Service did (the cause of a {@link ContentAction}). */
+export type DocumentAction = 'create' | 'update' | 'delete' | 'publish' | 'unpublish' | 'discardDraft';
+
+/** The two views of a draft & publish content type; types without draft & publish only have `published`. */
+export type DocumentStatus = 'published' | 'draft';
+
+/** A Strapi v5 document in the flat REST shape (`documentId`, attributes, populated relations). */
+export interface StrapiDocument {
+  documentId: string;
+  id?: number;
+  locale?: string | null;
+  updatedAt?: string;
+  publishedAt?: string | null;
+  [attribute: string]: unknown;
+}
+
+/** First argument of a `<singularName>:delete` event. */
+export interface DeletedDocument {
+  documentId: string;
+  locale: string | null;
+}
+
+/**
+ * Second argument of every content event. Handlers written for the seed plugin take one argument
+ * and simply ignore it.
+ */
+export interface EventMeta {
+  /** Content-type uid, e.g. `api::article.article`. */
+  uid: string;
+  /** What the reader of this view sees. */
+  action: ContentAction;
+  /** What the Document Service did. */
+  cause: DocumentAction;
+  documentId: string;
+  locale: string | null;
+  /** The view this event describes. */
+  status: DocumentStatus;
+  /** Unique id of this event: `<node id>-<sequence>`, the sequence increasing within one node. */
+  eventId: string;
+  /** Milliseconds since the epoch at which the write committed. */
+  ts: number;
+}
+
+/** Error codes carried by `{ success: false, error }` acknowledgements and `connect_error`s. */
+export type ErrorCode =
+  | 'INVALID_PAYLOAD'
+  | 'UNKNOWN_CONTENT_TYPE'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'LIMIT_EXCEEDED'
+  | 'INTERNAL_ERROR';
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type AckFailure = { success: false; error: AckError };
+export type AckSuccess<T extends object = object> = { success: true } & T;
+export type Ack<T extends object = object> = AckSuccess<T> | AckFailure;
+export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
+
+/** Payload of `subscribe-entity` / `unsubscribe-entity`; `id` is the documentId (a numeric row id is accepted too). */
+export interface EntitySubscriptionPayload {
+  uid: string;
+  id: string | number;
+}
+
+/** What a successful `subscribe-entity` acknowledges. */
+export interface EntitySubscriptionAck {
+  uid: string;
+  documentId: string;
+}
+
+/** Events the server sends. Content events are named `<singularName>:<action>`. */
+export interface ServerToClientEvents {
+  [contentEvent: `${string}:${ContentAction}`]: (
+    document: StrapiDocument | DeletedDocument,
+    meta: EventMeta,
+  ) => void;
+  /** Sent just before the server ends a session: a token expired, a user was blocked, a token revoked. */
+  'io:error': (error: AckError) => void;
+  [customEvent: string]: (...args: any[]) => void;
+}
+
+/** Events a client may send; every one is validated and acknowledged. */
+export interface ClientToServerEvents {
+  'subscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
+  'unsubscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
+  /** A round trip: acknowledged once every message the server sent before it has been sent. */
+  'io:ping': (ack: AckCallback<{ ts: number }>) => void;
+  /** Events an app adds with `config.events`. */
+  [customEvent: string]: (...args: any[]) => void;
+}
+
+/** `auth` of the Socket.IO handshake. Omit it to connect as the Public role. */
+export type HandshakeAuth =
+  | { strategy: 'jwt'; token: string }
+  | { strategy: 'api-token'; token: string };
+

@@ -1,0 +1,30 @@
+import type { Core } from '@strapi/strapi';
+import path from 'path';
+
+/**
+ * The `io` entry is the seed plugin's config format, unchanged; the plugin itself is loaded from
+ * the workspace.
+ */
+export default ({ env }: Core.Config.Shared.ConfigParams) => ({
+  'users-permissions': {
+    config: {
+      jwtSecret: env('JWT_SECRET', 'example-jwt-secret-change-me'),
+    },
+  },
+  io: {
+    enabled: true,
+    resolve: path.dirname(require.resolve('@strapi-live/plugin-io/package.json')),
+    config: {
+      contentTypes: [
+        { uid: 'api::article.article', populate: ['category'] },
+        'api::category.category',
+        'api::comment.comment',
+      ],
+      socket: {
+        serverOptions: {
+          cors: { origin: env('CLIENT_URL', '*').split(','), methods: ['GET', 'POST'] },
+        },
+      },
+    },
+  },
+});

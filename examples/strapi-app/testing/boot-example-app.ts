@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Core } from '@strapi/strapi';
+
+const require = createRequire(import.meta.url);
+const appDir = path.resolve(__dirname, '..');
+
+export interface ExampleApp {
+  strapi: Core.Strapi;
+  /** `http://127.0.0.1:<port>` of the running app. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface BootOptions {
+  /** Replaces the example's `io` plugin config (the seed's format). */
+  ioConfig?: Record<string, unknown>;
+  /** Seed the example content (categories, articles, comments); on by default. */
+  seed?: boolean;
+  /** Extra environment for this boot (e.g. DATABASE_CLIENT=postgres). */
+  env?: Record<string, string>;
+}
+
+type Listeners = Map<string | symbol, ((...args: unknown[]) => void)[]>;
+
+function saveProcessListeners(): Listeners {
+  return new Map(process.eventNames().map((name) => [name, process.listeners(name as never) as never]));
+}
+
+function restoreProcessListeners(saved: Listeners): void {
+  for (const [name, listeners] of saved) {
+    const current = new Set(process.listeners(name as never));
+    for (const listener of listeners) if (!current.has(listener as never)) process.on(name as never, listener as never);
+  }
+}
+
+/**
+ * Boots the real example Strapi app in this process: compiled config and APIs from `dist/`, the
+ * plugin from the workspace, a fresh SQLite file in a temporary folder, an ephemeral port, no
+ * admin panel. One per test file (Strapi is a process-wide singleton).
+ */
+export async function bootExampleApp(options: BootOptions = {}): Promise<ExampleApp> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'strapi-live-'));
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_FILENAME: path.join(tmp, 'data.db'),
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    BROWSER: 'false',
+    SEED_EXAMPLE_CONTENT: options.seed === false ? 'false' : 'true',
+    ...options.env,
+  };
+  const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+
+  const listeners = saveProcessListeners();
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false } as never);
+  // Quiet: tests read events, not request logs.
+  strapi.log.level = process.env.STRAPI_TEST_LOG_LEVEL ?? 'warn';
+  if (options.ioConfig) strapi.config.set('plugins.io.config', options.ioConfig);
+  await strapi.load();
+  await strapi.listen();
+  const { port } = strapi.server.httpServer.address() as AddressInfo;
+
+  return {
+    strapi,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await strapi.destroy();
+      restoreProcessListeners(listeners);
+      for (const [key, value] of Object.entries(previousEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

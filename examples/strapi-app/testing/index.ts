@@ -1,0 +1,6 @@
+export { bootExampleApp } from './boot-example-app';
+export type { BootOptions, ExampleApp } from './boot-example-app';
+export { createApiToken, createRole, createUser, findRole, setRolePermissions } from './principals';
+export type { ApiTokenType } from './principals';
+export { connect, contentEvents, record, settle } from './clients';
+export type { Received } from './clients';

@@ -1,0 +1,67 @@
+import type { Core } from '@strapi/strapi';
+import type { Sessions } from '../socket/sessions';
+import { rooms } from '../subscriptions/rooms';
+import type { AccessControl } from './access-control';
+
+interface LifecycleEvent {
+  action: string;
+  model: { uid: string };
+  result?: { id?: number } | null;
+  params?: { where?: { id?: unknown } };
+}
+
+const ROLE_MODELS = ['plugin::users-permissions.permission', 'plugin::users-permissions.role'];
+const USER_MODEL = 'plugin::users-permissions.user';
+const TOKEN_MODEL = 'admin::api-token';
+const TOKEN_PERMISSION_MODEL = 'admin::api-token-permission';
+
+/** The id a single-row lifecycle event is about, or null for bulk writes (then everyone is rechecked). */
+function idOf(event: LifecycleEvent): number | null {
+  if (event.action.endsWith('Many')) return null;
+  const id = event.result?.id ?? event.params?.where?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+/**
+ * Keeps every socket's rights current: a changed role or permission makes its groups recompute their
+ * abilities before the next event; a changed or deleted user or API token re-authenticates the
+ * sockets that use it (a blocked user or a revoked token is disconnected at once).
+ */
+export function watchPermissionChanges({
+  strapi,
+  access,
+  sessions,
+}: {
+  strapi: Core.Strapi;
+  access: AccessControl;
+  sessions: Sessions;
+}): void {
+  const onChange = (event: LifecycleEvent) => {
+    const uid = event.model.uid;
+    let work: Promise<void> = Promise.resolve();
+    if (ROLE_MODELS.includes(uid)) {
+      access.invalidate((p) => p.kind === 'public' || p.kind === 'user');
+      if (uid === 'plugin::users-permissions.role' && event.action.startsWith('afterDelete')) work = sessions.recheckAll('user');
+    } else if (uid === USER_MODEL) {
+      const id = idOf(event);
+      work = id === null ? sessions.recheckAll('user') : sessions.recheckRoom(rooms.user(id));
+    } else if (uid === TOKEN_MODEL) {
+      const id = idOf(event);
+      access.invalidate((p) => p.kind === 'api-token' && (id === null || p.tokenId === id));
+      work = id === null ? sessions.recheckAll('api-token') : sessions.recheckRoom(rooms.token(id));
+    } else if (uid === TOKEN_PERMISSION_MODEL) {
+      access.invalidate((p) => p.kind === 'api-token' && p.tokenType === 'custom');
+    }
+    work.catch((error: Error) => strapi.log.error(`[io] re-checking sockets after a change of ${uid} failed: ${error.message}`));
+  };
+
+  strapi.db.lifecycles.subscribe({
+    models: [...ROLE_MODELS, USER_MODEL, TOKEN_MODEL, TOKEN_PERMISSION_MODEL],
+    afterCreate: onChange,
+    afterCreateMany: onChange,
+    afterUpdate: onChange,
+    afterUpdateMany: onChange,
+    afterDelete: onChange,
+    afterDeleteMany: onChange,
+  } as never);
+}

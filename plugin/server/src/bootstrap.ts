@@ -1,0 +1,93 @@
+import './augment-strapi';
+import type { Core } from '@strapi/strapi';
+import { createIoApi } from './api/io-api';
+import type { SocketIO } from './api/io-api';
+import { createAccessControl } from './auth/access-control';
+import { authenticateHandshake } from './auth/authenticate-handshake';
+import type { Authenticated } from './auth/authenticate-handshake';
+import { SocketError } from './auth/auth-error';
+import { watchPermissionChanges } from './auth/watch-permission-changes';
+import { captureChanges } from './capture/capture-changes';
+import { validateConfig } from './config/validate-config';
+import { resolveWatchedTypes } from './delivery/content-types';
+import { createDelivery } from './delivery/deliver-changes';
+import { registerClientEvents } from './socket/client-events';
+import { createServer } from './socket/create-server';
+import { createSessions } from './socket/sessions';
+import { createEntitySubscriptions } from './subscriptions/entity-subscriptions';
+
+
+/** What destroy() needs to shut the plugin down; kept per Strapi instance. */
+export const runtimes = new WeakMap<Core.Strapi, { close(): Promise<void> }>();
+
+export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
+  const config = validateConfig(strapi.config.get('plugin::io'));
+  const watched = resolveWatchedTypes(strapi, config);
+
+  const io = createServer(strapi, config.serverOptions);
+  const access = createAccessControl({ strapi });
+  const sessions = createSessions({ strapi, io, access });
+  const delivery = createDelivery({ strapi, io, access, watched });
+  const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const $io = createIoApi({ strapi, io, access, delivery, subscriptions });
+
+  captureChanges(strapi, (uid) => watched.has(uid), (changes) => delivery.deliver(changes));
+  watchPermissionChanges({ strapi, access, sessions });
+
+  // Handshakes are authenticated here; the result waits for the connection handler.
+  const handshakes = new WeakMap<object, Authenticated>();
+  io.use((socket, next) => {
+    authenticateHandshake(strapi, socket.handshake as never)
+      .then((authenticated) => {
+        handshakes.set(socket, authenticated);
+        next();
+      })
+      .catch((error: unknown) => {
+        if (error instanceof SocketError) return next(error);
+        strapi.log.error(`[io] authenticating a socket failed: ${(error as Error).stack ?? error}`);
+        next(new SocketError('INTERNAL_ERROR', 'Authentication failed on the server; try again'));
+      });
+  });
+
+  const context = { strapi, io: $io };
+  const customHandlers = config.events.filter(({ name }) => name !== 'connection' && name !== 'disconnect');
+  const onConnection = config.events.filter(({ name }) => name === 'connection');
+  const onDisconnect = config.events.filter(({ name }) => name === 'disconnect');
+  const runUserHandler = (name: string, run: () => unknown) => {
+    Promise.resolve()
+      .then(run)
+      .catch((error: Error) => strapi.log.error(`[io] the "${name}" handler from config.events threw: ${error.stack ?? error}`));
+  };
+
+  io.on('connection', (socket) => {
+    const authenticated = handshakes.get(socket);
+    handshakes.delete(socket);
+    if (!authenticated) {
+      socket.disconnect(true);
+      return;
+    }
+    sessions.attach(socket, authenticated);
+    registerClientEvents(strapi, socket, subscriptions);
+    for (const { name, handler } of customHandlers) {
+      socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));
+    }
+    for (const { handler } of onConnection) runUserHandler('connection', () => handler(context, socket));
+    socket.on('disconnect', (reason) => {
+      sessions.detach(socket);
+      for (const { handler } of onDisconnect) runUserHandler('disconnect', () => handler(context, socket, reason));
+    });
+  });
+
+  strapi.$io = $io;
+  runtimes.set(strapi, {
+    async close() {
+      sessions.close();
+      await delivery.idle();
+      io.disconnectSockets(true);
+      io.engine.close();
+    },
+  });
+
+  await config.hooks.init?.({ strapi, $io });
+  strapi.log.info(`[io] Socket.IO ready; real-time events for ${[...watched.keys()].join(', ') || 'no content type'}`);
+}

@@ -1,0 +1,83 @@
+import type { Core } from '@strapi/strapi';
+import type { DocumentAction } from '@strapi-live/client/protocol';
+import type { DocumentChange, DocumentRow } from './document-change';
+import { diffDraftAndPublish, plainChange } from './document-change';
+
+const WRITE_ACTIONS = new Set<string>(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone']);
+
+interface MiddlewareContext {
+  uid: string;
+  action: string;
+  params: { documentId?: unknown; locale?: unknown } & Record<string, unknown>;
+  contentType?: { options?: { draftAndPublish?: boolean }; pluginOptions?: { i18n?: { localized?: boolean } } };
+}
+
+/**
+ * Captures every committed write of a watched content type from the Document Service middleware,
+ * which sees documents (documentId, locale, status) rather than rows, so a publish is one change.
+ * Changes are handed over only after the surrounding transaction commits; a write that throws or
+ * rolls back produces nothing.
+ */
+export function captureChanges(
+  strapi: Core.Strapi,
+  isWatched: (uid: string) => boolean,
+  onChanges: (changes: DocumentChange[]) => void,
+): void {
+  const documents = strapi.documents as unknown as {
+    use(middleware: (ctx: MiddlewareContext, next: () => Promise<unknown>) => Promise<unknown>): void;
+  };
+
+  documents.use(async (ctx, next) => {
+    if (!WRITE_ACTIONS.has(ctx.action) || !isWatched(ctx.uid)) return next();
+
+    const draftAndPublish = ctx.contentType?.options?.draftAndPublish === true;
+    const localized = ctx.contentType?.pluginOptions?.i18n?.localized === true;
+    const locale = localized && typeof ctx.params.locale === 'string' && ctx.params.locale !== '*' ? ctx.params.locale : undefined;
+    const knownId = typeof ctx.params.documentId === 'string' ? ctx.params.documentId : undefined;
+    const rows = (documentId: string) => readRows(strapi, ctx.uid, documentId, locale);
+
+    const before = draftAndPublish && knownId && ctx.action !== 'clone' ? await rows(knownId) : [];
+    const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
+
+    const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
+    if (!documentId) return result;
+    const cause: DocumentAction = ctx.action === 'clone' ? 'create' : (ctx.action as DocumentAction);
+
+    let pending: () => DocumentChange[];
+    if (draftAndPublish) {
+      // Read inside the write's transaction: exactly the state this write produced.
+      const after = await rows(documentId);
+      pending = () => diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after);
+    } else {
+      const locales = result?.entries?.map((entry) => entry.locale ?? null) ?? [result?.locale ?? locale ?? null];
+      pending = () => plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]);
+    }
+    afterCommit(strapi, () => onChanges(pending()));
+    return result;
+  });
+}
+
+async function readRows(strapi: Core.Strapi, uid: string, documentId: string, locale?: string): Promise<DocumentRow[]> {
+  return (await strapi.db.query(uid as never).findMany({
+    select: ['id', 'locale', 'publishedAt'],
+    where: locale ? { documentId, locale } : { documentId },
+  })) as DocumentRow[];
+}
+
+/** Runs `callback` once the current transaction, if any, has committed. */
+function afterCommit(strapi: Core.Strapi, callback: () => void): void {
+  const run = () => {
+    try {
+      callback();
+    } catch (error) {
+      strapi.log.error(`[io] could not publish a content change: ${(error as Error).message}`);
+    }
+  };
+  if (!strapi.db.inTransaction()) {
+    run();
+    return;
+  }
+  void strapi.db.transaction(({ onCommit }) => {
+    onCommit(run);
+  });
+}

@@ -1,0 +1,67 @@
+import type { ServerOptions } from 'socket.io';
+import type { ContentAction } from '@strapi-live/client/protocol';
+
+/** What `populate` accepts: Strapi's populate syntax, as REST's `?populate=` would. */
+export type PopulateConfig = string | string[] | Record<string, unknown> | boolean;
+
+/** One content type as written in `config/plugins`: a uid, or a uid with options. */
+export type ContentTypeConfigEntry =
+  | string
+  | {
+      uid: string;
+      /** Which events to send; all three by default. */
+      actions?: ContentAction[];
+      /** Relations to include in every payload, sanitized per reader like REST output. */
+      populate?: PopulateConfig;
+    };
+
+/** Extra Socket.IO events, exactly as the seed plugin took them. */
+export interface EventHandlerConfig {
+  name: string;
+  handler: (context: { strapi: unknown; io: unknown }, socket: unknown, ...args: unknown[]) => unknown;
+}
+
+/**
+ * The plugin's configuration (`config/plugins.ts` → `io.config`), in the seed plugin's format.
+ *
+ * @example
+ * export default {
+ *   io: {
+ *     enabled: true,
+ *     config: {
+ *       contentTypes: ['api::article.article', { uid: 'api::comment.comment', actions: ['create'] }],
+ *       socket: { serverOptions: { cors: { origin: 'http://localhost:3000' } } },
+ *     } satisfies SocketIOConfig,
+ *   },
+ * };
+ */
+export interface SocketIOConfig {
+  contentTypes?: ContentTypeConfigEntry[];
+  socket?: {
+    /** Passed to `new Server(httpServer, serverOptions)`; `destroyUpgrade` is always `false`. */
+    serverOptions?: Partial<ServerOptions>;
+  };
+  events?: EventHandlerConfig[];
+  hooks?: {
+    /** Called once the Socket.IO server is attached: `({ strapi, $io }) => {}`. */
+    init?: (context: { strapi: unknown; $io: unknown }) => unknown;
+  };
+  /** How many entity subscriptions one socket may hold (default 100). */
+  maxSubscriptionsPerSocket?: number;
+}
+
+/** A content type after validation: always the long form. */
+export interface ContentTypeSettings {
+  uid: string;
+  actions: ReadonlySet<ContentAction>;
+  populate: PopulateConfig | undefined;
+}
+
+/** The validated configuration the plugin runs with. */
+export interface ResolvedConfig {
+  contentTypes: ContentTypeSettings[];
+  serverOptions: Partial<ServerOptions>;
+  events: EventHandlerConfig[];
+  hooks: NonNullable<SocketIOConfig['hooks']>;
+  maxSubscriptionsPerSocket: number;
+}

@@ -1,0 +1,45 @@
+import type { Core } from '@strapi/strapi';
+import type { ContentTypeSettings, ResolvedConfig } from '../config/types';
+
+export interface WatchedType extends ContentTypeSettings {
+  singularName: string;
+  pluralName: string;
+  draftAndPublish: boolean;
+  localized: boolean;
+}
+
+/**
+ * The configured content types, checked against Strapi's registry: every uid must exist and no two
+ * may share a singularName, since events are named `<singularName>:<action>`.
+ */
+export function resolveWatchedTypes(strapi: Core.Strapi, config: ResolvedConfig): Map<string, WatchedType> {
+  const watched = new Map<string, WatchedType>();
+  const bySingular = new Map<string, string>();
+  config.contentTypes.forEach((settings, i) => {
+    const model = strapi.contentTypes[settings.uid as keyof typeof strapi.contentTypes] as
+      | { info: { singularName: string; pluralName: string }; options?: { draftAndPublish?: boolean }; pluginOptions?: { i18n?: { localized?: boolean } } }
+      | undefined;
+    if (!model) {
+      const known = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
+      throw new Error(
+        `Error regarding io config: "contentTypes[${i}].uid" must be a content type of this app (got "${settings.uid}"; api content types: ${known.join(', ') || 'none'})`,
+      );
+    }
+    const { singularName, pluralName } = model.info;
+    const clash = bySingular.get(singularName);
+    if (clash) {
+      throw new Error(
+        `Error regarding io config: "${clash}" and "${settings.uid}" both have singularName "${singularName}", so their events would collide; watch only one of them`,
+      );
+    }
+    bySingular.set(singularName, settings.uid);
+    watched.set(settings.uid, {
+      ...settings,
+      singularName,
+      pluralName,
+      draftAndPublish: model.options?.draftAndPublish === true,
+      localized: model.pluginOptions?.i18n?.localized === true,
+    });
+  });
+  return watched;
+}

@@ -1,0 +1,32 @@
+import type { Core } from '@strapi/strapi';
+import type { IoSocket } from './create-server';
+import type { EntitySubscriptions } from '../subscriptions/entity-subscriptions';
+import { AckError, ackForError } from './ack';
+
+type Handler = (payload: unknown) => Promise<object>;
+
+/**
+ * Wires the messages a client may send. Each is validated by its handler and answered with
+ * `{ success: true, ... }` or `{ success: false, error: { code, message } }`; a client that passed
+ * no acknowledgement callback gets failures as an `io:error` event instead, never silence.
+ */
+export function registerClientEvents(strapi: Core.Strapi, socket: IoSocket, subscriptions: EntitySubscriptions): void {
+  const handle = (event: string, handler: Handler) => {
+    socket.on(event, async (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+      try {
+        const result = await handler(args[0]);
+        ack?.({ success: true, ...result });
+      } catch (error) {
+        if (!(error instanceof AckError)) strapi.log.error(`[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
+        const response = ackForError(error);
+        if (ack) ack(response);
+        else socket.emit('io:error', response.error);
+      }
+    });
+  };
+
+  handle('subscribe-entity', (payload) => subscriptions.subscribe(socket, payload));
+  handle('unsubscribe-entity', (payload) => subscriptions.unsubscribe(socket, payload));
+  handle('io:ping', async () => ({ ts: Date.now() }));
+}

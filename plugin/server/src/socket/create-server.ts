@@ -1,0 +1,24 @@
+import type { Core } from '@strapi/strapi';
+import { Server } from 'socket.io';
+import type { ServerOptions } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client/protocol';
+import type { SocketSession } from '../auth/principal';
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
+
+/**
+ * Attaches Socket.IO to Strapi's HTTP server. Connection state recovery is on by default, so a
+ * short disconnect replays what was missed, and middlewares run again on recovery so the
+ * credentials are checked again. `destroyUpgrade: false` leaves other upgrade requests alone,
+ * so Strapi's own `/admin/transfer` websocket keeps working.
+ */
+export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
+  const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
+  return new Server(httpServer, {
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    ...serverOptions,
+    destroyUpgrade: false,
+  });
+}
+
+export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;

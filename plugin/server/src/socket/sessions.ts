@@ -1,0 +1,129 @@
+import type { Core } from '@strapi/strapi';
+import type { IoServer, IoSocket } from './create-server';
+import type { AccessControl } from '../auth/access-control';
+import { SocketError } from '../auth/auth-error';
+import { authenticateToken } from '../auth/authenticate-handshake';
+import type { Authenticated } from '../auth/authenticate-handshake';
+import type { Principal, SocketSession } from '../auth/principal';
+import { rooms } from '../subscriptions/rooms';
+
+// setTimeout's limit; a token valid for longer is re-armed when this fires.
+const MAX_TIMER = 2 ** 31 - 1;
+
+/**
+ * A socket's life as a principal: it joins its group's rooms when it connects, leaves them when it
+ * goes, and is ended as soon as its credentials stop being valid (expiry, blocked user, revoked
+ * token), without waiting for it to reconnect.
+ */
+export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io: IoServer; access: AccessControl }) {
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  function end(socket: IoSocket, message: string): void {
+    socket.emit('io:error', { code: 'UNAUTHORIZED', message });
+    socket.disconnect(true);
+  }
+
+  function armExpiry(socket: IoSocket, principal: Principal): void {
+    clearTimeout(timers.get(socket.id));
+    timers.delete(socket.id);
+    if (principal.kind === 'public' || principal.expiresAt === null) return;
+    const expiresAt = principal.expiresAt;
+    const wait = expiresAt - Date.now();
+    if (wait <= 0) return end(socket, 'Credentials expired: reconnect with a fresh token');
+    const timer = setTimeout(() => {
+      if (Date.now() >= expiresAt) end(socket, 'Credentials expired: reconnect with a fresh token');
+      else armExpiry(socket, principal);
+    }, Math.min(wait, MAX_TIMER));
+    timer.unref();
+    timers.set(socket.id, timer);
+  }
+
+  function principalRooms(session: SocketSession): string[] {
+    const { principal, groupKey } = session;
+    const own = [rooms.group(groupKey)];
+    if (principal.kind === 'user') own.push(rooms.user(principal.userId));
+    if (principal.kind === 'api-token') own.push(rooms.token(principal.tokenId));
+    return own;
+  }
+
+  /** Carries a socket's broadcast and entity rooms over to another group (a user's new role). */
+  function moveGroup(socket: IoSocket, from: SocketSession, to: Authenticated): void {
+    const oldBroadcast = rooms.broadcast(from.groupKey);
+    const oldEntityPrefix = rooms.entityPrefixOfGroup(from.groupKey);
+    const newEntityPrefix = rooms.entityPrefixOfGroup(to.session.groupKey);
+    const leaving = new Set(principalRooms(from));
+    const joining = principalRooms(to.session);
+    for (const room of socket.rooms) {
+      if (room === oldBroadcast) joining.push(rooms.broadcast(to.session.groupKey));
+      else if (room.startsWith(oldEntityPrefix)) joining.push(newEntityPrefix + room.slice(oldEntityPrefix.length));
+      else continue;
+      leaving.add(room);
+    }
+    for (const room of leaving) socket.leave(room);
+    socket.join(joining);
+    access.leave(from.groupKey);
+    access.join(to.session.groupKey, to.session.principal, to.auth);
+  }
+
+  return {
+    /** Called for every connection, recovered ones included (their rooms and data come back with them). */
+    attach(socket: IoSocket, authenticated: Authenticated): void {
+      const { session, auth } = authenticated;
+      const previous = socket.recovered ? (socket.data.io as SocketSession | undefined) : undefined;
+      if (previous && previous.groupKey !== session.groupKey) {
+        // Recovered after its role changed: keep its subscriptions, under its new group.
+        access.join(previous.groupKey, previous.principal, auth);
+        moveGroup(socket, previous, authenticated);
+      } else {
+        access.join(session.groupKey, session.principal, auth);
+        if (!previous) socket.join([...principalRooms(session), rooms.broadcast(session.groupKey)]);
+      }
+      socket.data.io = session;
+      armExpiry(socket, session.principal);
+    },
+
+    detach(socket: IoSocket): void {
+      const session = socket.data.io as SocketSession | undefined;
+      clearTimeout(timers.get(socket.id));
+      timers.delete(socket.id);
+      if (session) access.leave(session.groupKey);
+    },
+
+    /**
+     * Authenticates a connected socket again with the credentials it connected with. Ends it if
+     * they are no longer valid; moves its rooms if its group changed (a user's new role).
+     */
+    async recheck(socket: IoSocket): Promise<void> {
+      const session = socket.data.io as SocketSession | undefined;
+      if (!session?.credentials || !socket.connected) return;
+      let next: Authenticated;
+      try {
+        next = await authenticateToken(strapi, session.credentials);
+      } catch (error) {
+        return end(socket, error instanceof SocketError ? error.message : 'Credentials are no longer valid');
+      }
+      if (next.session.groupKey !== session.groupKey) moveGroup(socket, session, next);
+      socket.data.io = next.session;
+      armExpiry(socket, next.session.principal);
+    },
+
+    /** Rechecks the sockets of this node in a room (a user's or a token's). */
+    async recheckRoom(room: string): Promise<void> {
+      const ids = [...(io.of('/').adapter.rooms.get(room) ?? [])];
+      await Promise.all(ids.map((id) => io.of('/').sockets.get(id)).filter((s) => s !== undefined).map((s) => this.recheck(s)));
+    },
+
+    /** Rechecks every socket of this node that connected with credentials of this kind. */
+    async recheckAll(kind: Principal['kind']): Promise<void> {
+      const sockets = [...io.of('/').sockets.values()].filter((s) => (s.data.io as SocketSession | undefined)?.principal.kind === kind);
+      await Promise.all(sockets.map((s) => this.recheck(s)));
+    },
+
+    close(): void {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

@@ -1,0 +1,39 @@
+/**
+ * Room names. Every room the plugin manages starts with `$io:`; no client message can join a room,
+ * and `strapi.$io.joinRoom` refuses this prefix, so nobody can slip into another principal's rooms.
+ * Rooms are keyed by ids (group keys, uids, documentIds), never by display names.
+ */
+export const RESERVED_PREFIX = '$io:';
+
+const entityPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}entity:${groupKey}:`;
+
+export const rooms = {
+  /** Every socket of a principal group. */
+  group: (groupKey: string) => `${RESERVED_PREFIX}group:${groupKey}`,
+  /** Sockets of a group that have no subscription: they receive every configured type they may read. */
+  broadcast: (groupKey: string) => `${RESERVED_PREFIX}broadcast:${groupKey}`,
+  /** Sockets of a group subscribed to one document. */
+  entityOfGroup: (groupKey: string, uid: string, documentId: string) =>
+    `${entityPrefixOfGroup(groupKey)}${uid}:${documentId}`,
+  /** The common start of a group's entity rooms. */
+  entityPrefixOfGroup,
+  /** Every socket subscribed to one document, whatever its group (for `emitToEntity`). */
+  entity: (uid: string, documentId: string) => `${RESERVED_PREFIX}entity:${uid}:${documentId}`,
+  /** The sockets of one user or one API token, to re-check them when it changes. */
+  user: (userId: number) => `${RESERVED_PREFIX}user:${userId}`,
+  token: (tokenId: number) => `${RESERVED_PREFIX}token:${tokenId}`,
+};
+
+const ENTITY_ALL = new RegExp(`^${escape(RESERVED_PREFIX)}entity:((?:api|plugin|admin)::[^:]+):(.+)$`);
+
+function escape(text: string): string {
+  return text.replace(/[$]/g, '\\$');
+}
+
+/** The `{ uid, documentId }` of an all-groups entity room, or null for any other room. */
+export function parseEntityRoom(room: string): { uid: string; documentId: string } | null {
+  const match = ENTITY_ALL.exec(room);
+  return match ? { uid: match[1]!, documentId: match[2]! } : null;
+}
+
+export const isReservedRoom = (room: string) => room.startsWith(RESERVED_PREFIX);

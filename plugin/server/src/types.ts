@@ -1,0 +1,23 @@
+/**
+ * Public types of @strapi-live/plugin-io, importable as `@strapi-live/plugin-io/types`
+ * (the seed's `@strapi-community/plugin-io/types` names are kept).
+ */
+export type { SocketIO, EmitOptions, RawEmitOptions, SocketInfo, EntitySubscription } from './api/io-api';
+export type { SocketIOConfig, ContentTypeConfigEntry, EventHandlerConfig, PopulateConfig } from './config/types';
+export type { Principal } from './auth/principal';
+export type {
+  Ack,
+  AckError,
+  ClientToServerEvents,
+  ContentAction,
+  DeletedDocument,
+  DocumentAction,
+  DocumentStatus,
+  EntitySubscriptionAck,
+  EntitySubscriptionPayload,
+  ErrorCode,
+  EventMeta,
+  HandshakeAuth,
+  ServerToClientEvents,
+  StrapiDocument,
+} from '@strapi-live/client/protocol';

@@ -1,0 +1,7 @@
+/**
+ * The test projects of the monorepo. Vitest 4 no longer reads this file by itself:
+ * the root vitest.config.ts imports it as `test.projects`.
+ */
+export default [
+  'plugin/vitest.config.mts',
+];
