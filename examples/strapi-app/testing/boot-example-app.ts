@@ -50,6 +50,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     DATABASE_FILENAME: path.join(tmp, 'data.db'),
     STRAPI_TELEMETRY_DISABLED: 'true',
     BROWSER: 'false',
+    STRAPI_HIDE_STARTUP_MESSAGE: 'true',
     SEED_EXAMPLE_CONTENT: options.seed === false ? 'false' : 'true',
     ...options.env,
   };

@@ -29,7 +29,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const sessions = createSessions({ strapi, io, access });
   const delivery = createDelivery({ strapi, io, access, watched });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const $io = createIoApi({ strapi, io, access, delivery, subscriptions });
+  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
 
   captureChanges(strapi, (uid) => watched.has(uid), (changes) => delivery.deliver(changes));
   watchPermissionChanges({ strapi, access, sessions });

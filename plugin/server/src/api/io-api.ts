@@ -4,6 +4,7 @@ import type { Ack, EntitySubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { Principal } from '../auth/principal';
 import type { Delivery } from '../delivery/deliver-changes';
+import type { Sessions } from '../socket/sessions';
 import { ackForError, fail } from '../socket/ack';
 import type { EntitySubscriptions, SubscriberSocket } from '../subscriptions/entity-subscriptions';
 import { isReservedRoom, rooms } from '../subscriptions/rooms';
@@ -51,12 +52,14 @@ export function createIoApi({
   io,
   access,
   delivery,
+  sessions,
   subscriptions,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
   access: AccessControl;
   delivery: Delivery;
+  sessions: Sessions;
   subscriptions: EntitySubscriptions;
 }) {
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
@@ -202,9 +205,10 @@ export function createIoApi({
       return { ...delivery.stats };
     },
 
-    /** Resolves once every committed change has been delivered. */
-    idle(): Promise<void> {
-      return delivery.idle();
+    /** Resolves once every committed change has been delivered and every rights recheck is done. */
+    async idle(): Promise<void> {
+      await sessions.idle();
+      await delivery.idle();
     },
   };
   return api;

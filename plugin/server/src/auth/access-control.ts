@@ -11,6 +11,8 @@ interface GroupState {
   verdicts: Map<string, boolean>;
   /** Set by {@link AccessControl.invalidate}; the ability is recomputed before its next use. */
   stale: boolean;
+  /** The recomputation in flight: concurrent deliveries wait for it rather than use the old rights. */
+  refreshing: Promise<void> | null;
 }
 
 export type ReadAction = 'find' | 'findOne';
@@ -25,13 +27,23 @@ export function createAccessControl({ strapi }: { strapi: Core.Strapi }) {
 
   async function refresh(group: GroupState): Promise<void> {
     group.stale = false;
+    const auth = await recomputeAuth(strapi, group.principal, group.auth);
+    // Invalidated again while recomputing: the next use recomputes once more.
+    group.auth = auth;
     group.verdicts.clear();
-    group.auth = await recomputeAuth(strapi, group.principal, group.auth);
   }
 
   async function ready(groupKey: string): Promise<GroupState | undefined> {
     const group = groups.get(groupKey);
-    if (group?.stale) await refresh(group);
+    if (!group) return undefined;
+    while (group.stale || group.refreshing) {
+      if (!group.refreshing) {
+        group.refreshing = refresh(group).finally(() => {
+          group.refreshing = null;
+        });
+      }
+      await group.refreshing;
+    }
     return group;
   }
 
@@ -43,7 +55,7 @@ export function createAccessControl({ strapi }: { strapi: Core.Strapi }) {
         group.members += 1;
         return;
       }
-      groups.set(groupKey, { principal, auth: forGroup(principal, auth), members: 1, verdicts: new Map(), stale: false });
+      groups.set(groupKey, { principal, auth: forGroup(principal, auth), members: 1, verdicts: new Map(), stale: false, refreshing: null });
     },
 
     leave(groupKey: string): void {

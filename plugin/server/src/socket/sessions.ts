@@ -17,6 +17,14 @@ const MAX_TIMER = 2 ** 31 - 1;
  */
 export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io: IoServer; access: AccessControl }) {
   const timers = new Map<string, NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+
+  /** Keeps track of a recheck so that {@link idle} can wait for it. */
+  function track(work: Promise<void>): Promise<void> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
+  }
 
   function end(socket: IoSocket, message: string): void {
     socket.emit('io:error', { code: 'UNAUTHORIZED', message });
@@ -108,15 +116,21 @@ export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io
     },
 
     /** Rechecks the sockets of this node in a room (a user's or a token's). */
-    async recheckRoom(room: string): Promise<void> {
+    recheckRoom(room: string): Promise<void> {
       const ids = [...(io.of('/').adapter.rooms.get(room) ?? [])];
-      await Promise.all(ids.map((id) => io.of('/').sockets.get(id)).filter((s) => s !== undefined).map((s) => this.recheck(s)));
+      const sockets = ids.map((id) => io.of('/').sockets.get(id)).filter((s) => s !== undefined);
+      return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
     },
 
     /** Rechecks every socket of this node that connected with credentials of this kind. */
-    async recheckAll(kind: Principal['kind']): Promise<void> {
+    recheckAll(kind: Principal['kind']): Promise<void> {
       const sockets = [...io.of('/').sockets.values()].filter((s) => (s.data.io as SocketSession | undefined)?.principal.kind === kind);
-      await Promise.all(sockets.map((s) => this.recheck(s)));
+      return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
+    },
+
+    /** Resolves when no recheck is running. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
 
     close(): void {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../config/validate-config';
+
+describe('validateConfig', () => {
+  it("accepts the seed's advanced configuration as written", () => {
+    const config = validateConfig({
+      contentTypes: [
+        { uid: 'api::article.article', actions: ['create', 'update'], populate: ['author', 'category'] },
+        { uid: 'api::comment.comment', actions: ['create', 'delete'] },
+        'api::category.category',
+      ],
+      socket: { serverOptions: { cors: { origin: 'http://localhost:3000', methods: ['GET', 'POST'] }, pingTimeout: 60000 } },
+      events: [{ name: 'connection', handler: () => {} }],
+      hooks: { init: () => {} },
+    });
+    expect(config.contentTypes.map((t) => [t.uid, [...t.actions]])).toEqual([
+      ['api::article.article', ['create', 'update']],
+      ['api::comment.comment', ['create', 'delete']],
+      ['api::category.category', ['create', 'update', 'delete']],
+    ]);
+    expect(config.contentTypes[0]?.populate).toEqual(['author', 'category']);
+  });
+
+  it('accepts an empty config', () => {
+    expect(validateConfig(undefined).contentTypes).toEqual([]);
+  });
+
+  it.each([
+    [{ contentTypes: 'api::article.article' }, '"contentTypes" must be an array'],
+    [{ contentTypes: ['article'] }, '"contentTypes[0].uid" must be a content-type uid'],
+    [{ contentTypes: [{ uid: 'api::a.a', actions: ['publish'] }] }, '"contentTypes[0].actions[0]" must be one of create, update, delete (got "publish")'],
+    [{ contentTypes: [{ uid: 'api::a.a', populate: 3 }] }, '"contentTypes[0].populate" must be a populate value'],
+    [{ contentTypes: [{ uid: 'api::a.a', action: ['create'] }] }, '"contentTypes[0].action" must be absent'],
+    [{ contentTypes: ['api::a.a', 'api::a.a'] }, '"contentTypes[1].uid" must be listed once'],
+    [{ socket: { options: {} } }, '"socket.options" must be absent: socket takes serverOptions'],
+    [{ socket: { serverOptions: [] } }, '"socket.serverOptions" must be an object'],
+    [{ events: [{ name: 'x' }] }, '"events[0].handler" must be a function'],
+    [{ hooks: { init: 'yes' } }, '"hooks.init" must be a function'],
+    [{ contentType: [] }, '"contentType" must be absent: the known keys are'],
+    [{ maxSubscriptionsPerSocket: 0 }, '"maxSubscriptionsPerSocket" must be a positive integer'],
+  ])('refuses %j naming the key', (config, message) => {
+    expect(() => validateConfig(config)).toThrow(message);
+  });
+});
