@@ -14,7 +14,7 @@
  * Tunables (environment): BENCH_SOCKETS (1000), BENCH_ROUNDS (20), BENCH_WARMUP (3).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -39,6 +39,9 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const ROUND_TIMEOUT_MS = 10_000;
 // The whole run must finish well under 3 minutes; past this we print why and exit non-zero.
 const RUN_TIMEOUT_MS = 170_000;
+if (![SOCKETS, ROUNDS].every((n) => Number.isInteger(n) && n >= 1) || !Number.isInteger(WARMUP) || WARMUP < 0) {
+  throw new Error('BENCH_SOCKETS and BENCH_ROUNDS must be positive integers, BENCH_WARMUP a non-negative one');
+}
 const EVENT = 'article:update';
 const ARTICLE = 'api::article.article';
 
@@ -84,6 +87,9 @@ function checkFileDescriptors() {
  * is TypeScript and tsx is not installed): fresh SQLite file, ephemeral loopback port, no admin.
  */
 async function bootStrapi() {
+  if (!existsSync(path.join(appDir, 'dist', 'config'))) {
+    throw new Error('examples/strapi-app/dist is missing: run `npm run build` first (or `npm run bench`, which builds)');
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'strapi-live-bench-'));
   Object.assign(process.env, {
     HOST: '127.0.0.1',
@@ -98,6 +104,8 @@ async function bootStrapi() {
   strapi.log.level = 'warn';
   const logs = watchLogs(strapi);
   await strapi.load();
+  // listen() prints a project banner with a meaningless `localhost:0` admin URL: not wanted here.
+  strapi.config.set('server.logger.startup.enabled', false);
   await strapi.listen();
   const { port } = strapi.server.httpServer.address();
   return { strapi, url: `http://127.0.0.1:${port}`, logs, tmp };
@@ -352,6 +360,7 @@ function printReport(report) {
   console.log(`anomalies (plugin):                 ${JSON.stringify(report.anomalies.plugin)}`);
   console.log(`anomalies (plain):                  ${JSON.stringify(report.anomalies.plain)}`);
   console.log(`Strapi warnings / errors logged:    ${report.strapiLogs.warn} / ${report.strapiLogs.error}`);
+  for (const sample of report.strapiLogs.samples) console.log(`  ${sample.slice(0, 160)}`);
   console.log(`run took ${report.durationSeconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
 }
 

@@ -62,8 +62,11 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false } as never);
   // Quiet: tests read events, not request logs.
   strapi.log.level = process.env.STRAPI_TEST_LOG_LEVEL ?? 'warn';
-  if (options.ioConfig) strapi.config.set('plugins.io.config', options.ioConfig);
-  await strapi.load();
+  // load() is register() then bootstrap(); the plugin reads its config in bootstrap.
+  await strapi.register();
+  if (options.ioConfig) strapi.config.set('plugin::io', options.ioConfig);
+  await strapi.bootstrap();
+  (strapi as unknown as { isLoaded: boolean }).isLoaded = true;
   await strapi.listen();
   const { port } = strapi.server.httpServer.address() as AddressInfo;
 

@@ -36,7 +36,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
 
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();
-  io.use((socket, next) => {
+  const authenticate: Parameters<typeof io.use>[0] = (socket, next) => {
     authenticateHandshake(strapi, socket.handshake as never)
       .then((authenticated) => {
         handshakes.set(socket, authenticated);
@@ -47,6 +47,16 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
         strapi.log.error(`[io] authenticating a socket failed: ${(error as Error).stack ?? error}`);
         next(new SocketError('INTERNAL_ERROR', 'Authentication failed on the server; try again'));
       });
+  };
+  io.use(authenticate);
+  // Namespaces an app creates (or `emitToNamespace` creates) authenticate the same way.
+  io.on('new_namespace', (namespace) => {
+    namespace.use((socket, next) => authenticate(socket as never, next));
+    namespace.on('connection', (socket) => {
+      const authenticated = handshakes.get(socket);
+      handshakes.delete(socket);
+      if (authenticated) socket.data.io = authenticated.session;
+    });
   });
 
   const context = { strapi, io: $io };

@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client/protocol';
 import type { SocketSession } from '../auth/principal';
+import { forwardForeignUpgrades } from './forward-upgrades';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
 
@@ -14,11 +15,13 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record
  */
 export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
   const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
-  return new Server(httpServer, {
+  const io: IoServer = new Server(httpServer, {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     ...serverOptions,
     destroyUpgrade: false,
   });
+  forwardForeignUpgrades(httpServer, io.path());
+  return io;
 }
 
 export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;

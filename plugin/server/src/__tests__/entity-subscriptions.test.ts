@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { bootExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import type { ExampleApp, Received } from 'example-strapi-app/testing';
+
+const ARTICLE = 'api::article.article';
+
+let app: ExampleApp;
+const sockets: Socket[] = [];
+let first: string;
+let second: string;
+
+beforeAll(async () => {
+  app = await bootExampleApp({ seed: false, ioConfig: { contentTypes: [ARTICLE, 'api::comment.comment'], maxSubscriptionsPerSocket: 3 } });
+  first = (await app.strapi.documents(ARTICLE).create({ data: { title: 'First' }, status: 'published' })).documentId;
+  second = (await app.strapi.documents(ARTICLE).create({ data: { title: 'Second' }, status: 'published' })).documentId;
+});
+afterEach(() => {
+  sockets.splice(0).forEach((socket) => socket.close());
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function listen(auth?: Record<string, unknown>) {
+  const socket = await connect(app.url, auth ? { auth } : {});
+  sockets.push(socket);
+  return { socket, received: record(socket) };
+}
+
+/** Updates both articles and returns the documentIds each listener received an update for. */
+async function updateBoth(...listeners: { socket: Socket; received: Received[] }[]): Promise<string[][]> {
+  listeners.forEach(({ received }) => (received.length = 0));
+  for (const documentId of [first, second]) {
+    await app.strapi.documents(ARTICLE).update({ documentId, data: { title: `t${Math.random()}` }, status: 'published' });
+  }
+  await settle(app.strapi, ...listeners.map(({ socket }) => socket));
+  return listeners.map(({ received }) => contentEvents(received).map(({ args }) => (args[0] as { documentId: string }).documentId));
+}
+
+describe('subscribe-entity', () => {
+  it("narrows a socket to what it subscribed to, with the seed's ack", async () => {
+    const subscriber = await listen();
+    const bystander = await listen();
+    const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: first });
+    expect(response).toEqual({ success: true, uid: ARTICLE, documentId: first });
+    expect(await updateBoth(subscriber, bystander)).toEqual([[first], [first, second]]);
+  });
+
+  it('never duplicates: subscribing twice still delivers each event once', async () => {
+    const subscriber = await listen();
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: first });
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: first });
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: second });
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+  });
+
+  it('accepts the numeric row id and answers with the documentId', async () => {
+    const row = (await app.strapi.db.query(ARTICLE).findOne({ where: { documentId: first, publishedAt: { $notNull: true } } })) as { id: number };
+    const subscriber = await listen();
+    expect(await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: row.id })).toEqual({
+      success: true,
+      uid: ARTICLE,
+      documentId: first,
+    });
+    expect(await updateBoth(subscriber)).toEqual([[first]]);
+  });
+
+  it('unsubscribing from the last entity returns the socket to the broadcast', async () => {
+    const subscriber = await listen();
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: first });
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: second });
+    await subscriber.socket.emitWithAck('unsubscribe-entity', { uid: ARTICLE, id: second });
+    expect(await updateBoth(subscriber)).toEqual([[first]]);
+    expect(await subscriber.socket.emitWithAck('unsubscribe-entity', { uid: ARTICLE, id: first })).toEqual({ success: true, uid: ARTICLE, documentId: first });
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+  });
+
+  it('delivers unpublish of a subscribed entity as delete', async () => {
+    const doc = await app.strapi.documents(ARTICLE).create({ data: { title: 'Watched' }, status: 'published' });
+    await app.strapi.$io.idle();
+    const subscriber = await listen();
+    await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: doc.documentId });
+    await app.strapi.documents(ARTICLE).unpublish({ documentId: doc.documentId });
+    await settle(app.strapi, subscriber.socket);
+    expect(contentEvents(subscriber.received).map(({ event, args }) => [event, args[0]])).toEqual([
+      ['article:delete', { documentId: doc.documentId, locale: null }],
+    ]);
+  });
+
+  const TEN_KB = 'x'.repeat(10_000);
+  it.each([
+    ['null', null, 'INVALID_PAYLOAD'],
+    ['a number', 42, 'INVALID_PAYLOAD'],
+    ['a string', 'api::article.article', 'INVALID_PAYLOAD'],
+    ['an array', [ARTICLE, 'x'], 'INVALID_PAYLOAD'],
+    ['no id', { uid: ARTICLE }, 'INVALID_PAYLOAD'],
+    ['no uid', { id: 'abc' }, 'INVALID_PAYLOAD'],
+    ['a negative id', { uid: ARTICLE, id: -1 }, 'INVALID_PAYLOAD'],
+    ['an id object', { uid: ARTICLE, id: { $ne: null } }, 'INVALID_PAYLOAD'],
+    ['an unknown uid', { uid: 'api::nope.nope', id: 'abc' }, 'UNKNOWN_CONTENT_TYPE'],
+    ['a type that sends no events', { uid: 'api::category.category', id: 'abc' }, 'UNKNOWN_CONTENT_TYPE'],
+    ['a type the socket may not read', { uid: 'api::comment.comment', id: 'abc' }, 'FORBIDDEN'],
+    ['a 10 kB uid', { uid: TEN_KB, id: 'abc' }, 'INVALID_PAYLOAD'],
+    ['a 10 kB id', { uid: ARTICLE, id: TEN_KB }, 'INVALID_PAYLOAD'],
+    ['a row id that does not exist', { uid: ARTICLE, id: 987654 }, 'NOT_FOUND'],
+  ])('refuses %s with an error ack and changes nothing', async (_, payload, code) => {
+    const subscriber = await listen();
+    const response = (await subscriber.socket.emitWithAck('subscribe-entity', payload)) as { success: boolean; error: { code: string; message: string } };
+    expect(response.success).toBe(false);
+    expect(response.error.code).toBe(code);
+    expect(response.error.message.length).toBeGreaterThan(10);
+    expect(response.error.message.length).toBeLessThan(400);
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+  });
+
+  it('answers a bad message sent without a callback with an io:error event', async () => {
+    const subscriber = await listen();
+    const error = new Promise((resolve) => subscriber.socket.once('io:error', resolve));
+    subscriber.socket.emit('subscribe-entity', null);
+    expect(await error).toMatchObject({ code: 'INVALID_PAYLOAD' });
+  });
+
+  it('caps the subscriptions of one socket', async () => {
+    const subscriber = await listen();
+    for (const id of ['a1', 'a2', 'a3']) {
+      expect((await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id })).success).toBe(true);
+    }
+    const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: 'a4' });
+    expect(response).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED' } });
+  });
+
+  it('a reader allowed to read comments may subscribe to one', async () => {
+    const { jwt } = await createUser(app.strapi);
+    const comment = await app.strapi.documents('api::comment.comment').create({ data: { text: 'hi' } });
+    await app.strapi.$io.idle();
+    const subscriber = await listen({ strategy: 'jwt', token: jwt });
+    expect((await subscriber.socket.emitWithAck('subscribe-entity', { uid: 'api::comment.comment', id: comment.documentId })).success).toBe(true);
+    await app.strapi.documents('api::comment.comment').update({ documentId: comment.documentId, data: { text: 'hello' } });
+    await settle(app.strapi, subscriber.socket);
+    expect(contentEvents(subscriber.received).map(({ event }) => event)).toEqual(['comment:update']);
+  });
+});
