@@ -5,6 +5,8 @@ export type {
   AckFailure,
   AckSuccess,
   ClientToServerEvents,
+  CollectionQuery,
+  CollectionSubscriptionAck,
   ContentAction,
   DeletedDocument,
   DocumentAction,
@@ -14,6 +16,7 @@ export type {
   ErrorCode,
   EventMeta,
   HandshakeAuth,
+  RestInfo,
   ServerToClientEvents,
   StrapiDocument,
 } from './protocol';

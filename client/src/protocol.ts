@@ -48,6 +48,12 @@ export interface EventMeta {
   eventId: string;
   /** Milliseconds since the epoch at which the write committed. */
   ts: number;
+  /**
+   * Set on events sent for a collection subscription: the `id` its `subscribe` acknowledged. The
+   * action is relative to that subscription: `create` when a document starts matching its query,
+   * `delete` when it stops, `update` in between.
+   */
+  subscription?: string;
 }
 
 /** Error codes carried by `{ success: false, error }` acknowledgements and `connect_error`s. */
@@ -56,6 +62,7 @@ export type ErrorCode =
   | 'UNKNOWN_CONTENT_TYPE'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'INVALID_QUERY'
   | 'UNAUTHORIZED'
   | 'LIMIT_EXCEEDED'
   | 'INTERNAL_ERROR';
@@ -82,6 +89,35 @@ export interface EntitySubscriptionAck {
   documentId: string;
 }
 
+/** A live query: Strapi's REST `filters` syntax, evaluated by Strapi itself. */
+export interface CollectionQuery {
+  uid: string;
+  /** Strapi filters (`$eq`, `$in`, `$contains`, `$and`, relations...), as in `GET /api/<plural>?filters=`. */
+  filters?: Record<string, unknown>;
+  /** `published` (REST's default) or `draft`. */
+  status?: DocumentStatus;
+  locale?: string;
+}
+
+/** How to read a content type over REST, so that no client guesses a plural name. */
+export interface RestInfo {
+  /** Path of the collection, with the app's REST prefix, e.g. `/api/articles`. */
+  path: string;
+  singularName: string;
+  pluralName: string;
+  kind: 'collectionType' | 'singleType';
+  draftAndPublish: boolean;
+  localized: boolean;
+}
+
+/** What a successful `subscribe` acknowledges. */
+export interface CollectionSubscriptionAck {
+  /** Identifies the subscription: the same query from the same principal always gets the same id. */
+  id: string;
+  uid: string;
+  rest: RestInfo;
+}
+
 /** Events the server sends. Content events are named `<singularName>:<action>`. */
 export interface ServerToClientEvents {
   [contentEvent: `${string}:${ContentAction}`]: (
@@ -97,6 +133,10 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'subscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
   'unsubscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
+  /** Subscribes to the documents of a type that match a query; events carry `meta.subscription`. */
+  subscribe: (query: CollectionQuery, ack?: AckCallback<CollectionSubscriptionAck>) => void;
+  /** Ends a collection subscription (by the id `subscribe` returned, or by the same query). */
+  unsubscribe: (payload: { id: string } | CollectionQuery, ack?: AckCallback<{ id: string }>) => void;
   /** A round trip: acknowledged once every message the server sent before it has been sent. */
   'io:ping': (ack: AckCallback<{ ts: number }>) => void;
   /** Events an app adds with `config.events`. */

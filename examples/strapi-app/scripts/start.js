@@ -31,7 +31,7 @@ function adminIsBuilt() {
 }
 
 function buildAdmin() {
-  console.log('\nBuilding the Strapi admin panel into examples/strapi-app/dist/build (first run only, about 30 s)...\n');
+  console.log('\nBuilding the Strapi admin panel into examples/strapi-app/dist/build (once; about 30 s)...\n');
   const started = Date.now();
   // The CLI of the installed @strapi/strapi, run with this Node: no npx, no lookup on the registry.
   const result = spawnSync(process.execPath, [path.join(strapiPackageDir, 'bin', 'strapi.js'), 'build'], {
@@ -65,7 +65,8 @@ async function main() {
 
   const serverUrl = browsable(app.config.get('server.absoluteUrl'));
   const adminUrl = browsable(app.config.get('admin.absoluteUrl'));
-  const ioPath = app.config.get('plugin::io.socket.serverOptions.path', '/socket.io');
+  // The path the plugin's Socket.IO server really listens on (`socket.serverOptions.path` in config/plugins.ts).
+  const ioPath = app.$io?.server?.path?.() ?? '/socket.io';
   const ioCall = ioPath === '/socket.io' ? `io('${serverUrl}')` : `io('${serverUrl}', { path: '${ioPath}' })`;
   const hasAdmin = (await app.db.query('admin::user').count()) > 0;
   const dbFile = app.config.get('database.connection.connection.filename');

@@ -14,6 +14,7 @@ import { createDelivery } from './delivery/deliver-changes';
 import { registerClientEvents } from './socket/client-events';
 import { createServer } from './socket/create-server';
 import { createSessions } from './socket/sessions';
+import { createCollectionSubscriptions } from './subscriptions/collection-subscriptions';
 import { createEntitySubscriptions } from './subscriptions/entity-subscriptions';
 
 
@@ -27,11 +28,12 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const io = createServer(strapi, config.serverOptions);
   const access = createAccessControl({ strapi });
   const sessions = createSessions({ strapi, io, access });
-  const delivery = createDelivery({ strapi, io, access, watched });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const queries = createCollectionSubscriptions({ strapi, io, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const delivery = createDelivery({ strapi, io, access, watched, queries });
   const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
 
-  captureChanges(strapi, (uid) => watched.has(uid), (changes) => delivery.deliver(changes));
+  captureChanges(strapi, (uid) => watched.has(uid) || queries.isReferenced(uid), (changes) => delivery.deliver(changes));
   watchPermissionChanges({ strapi, access, sessions });
 
   // Handshakes are authenticated here; the result waits for the connection handler.
@@ -77,7 +79,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       return;
     }
     sessions.attach(socket, authenticated);
-    registerClientEvents(strapi, socket, subscriptions);
+    registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));
     }

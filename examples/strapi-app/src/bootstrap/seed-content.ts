@@ -14,6 +14,8 @@ const ARTICLES = [
   { title: 'Draft: what comes next', category: 'news', published: false, body: 'Not for readers yet.' },
 ];
 
+const slugify = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
 /** Seeds a few categories, published and draft articles, and comments, once. */
 export async function seedExampleContent(strapi: Core.Strapi): Promise<void> {
   if ((await strapi.documents('api::category.category').count({})) > 0) return;
@@ -26,6 +28,7 @@ export async function seedExampleContent(strapi: Core.Strapi): Promise<void> {
     const created = await strapi.documents('api::article.article').create({
       data: {
         title: article.title,
+        slug: slugify(article.title),
         body: article.body,
         internalNotes: 'Editors only: never sent to readers.',
         category: categoryIds.get(article.category),

@@ -67,6 +67,7 @@ describe('config from config/plugins', () => {
     const article = await app.strapi.documents(ARTICLE).create({ data: { title: 'Only create and delete' }, status: 'published' });
     await app.strapi.documents(ARTICLE).update({ documentId: article.documentId, data: { title: 'No update event' }, status: 'published' });
     const comment = await app.strapi.documents(COMMENT).create({ data: { text: 'populated', article: article.documentId } });
+    await app.strapi.$io.idle();
     await app.strapi.documents(COMMENT).delete({ documentId: comment.documentId });
     await app.strapi.documents(ARTICLE).delete({ documentId: article.documentId });
     await settle(app.strapi, socket);

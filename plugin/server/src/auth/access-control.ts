@@ -98,9 +98,9 @@ export function createAccessControl({ strapi }: { strapi: Core.Strapi }) {
       }
     },
 
-    /** The auth context of a group (for tests and diagnostics). */
-    authOf(groupKey: string): AuthContext | undefined {
-      return groups.get(groupKey)?.auth;
+    /** The group's current auth context (what Strapi's validators and sanitizers take). */
+    async authOf(groupKey: string): Promise<AuthContext | undefined> {
+      return (await ready(groupKey))?.auth;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ContentTypeSettings, ResolvedConfig } from '../config/types';
 export interface WatchedType extends ContentTypeSettings {
   singularName: string;
   pluralName: string;
+  kind: 'collectionType' | 'singleType';
   draftAndPublish: boolean;
   localized: boolean;
 }
@@ -17,7 +18,7 @@ export function resolveWatchedTypes(strapi: Core.Strapi, config: ResolvedConfig)
   const bySingular = new Map<string, string>();
   config.contentTypes.forEach((settings, i) => {
     const model = strapi.contentTypes[settings.uid as keyof typeof strapi.contentTypes] as
-      | { info: { singularName: string; pluralName: string }; options?: { draftAndPublish?: boolean }; pluginOptions?: { i18n?: { localized?: boolean } } }
+      | { kind?: string; info: { singularName: string; pluralName: string }; options?: { draftAndPublish?: boolean }; pluginOptions?: { i18n?: { localized?: boolean } } }
       | undefined;
     if (!model) {
       const known = Object.keys(strapi.contentTypes).filter((uid) => uid.startsWith('api::'));
@@ -37,6 +38,7 @@ export function resolveWatchedTypes(strapi: Core.Strapi, config: ResolvedConfig)
       ...settings,
       singularName,
       pluralName,
+      kind: model.kind === 'singleType' ? 'singleType' : 'collectionType',
       draftAndPublish: model.options?.draftAndPublish === true,
       localized: model.pluginOptions?.i18n?.localized === true,
     });

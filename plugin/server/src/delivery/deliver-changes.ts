@@ -1,98 +1,172 @@
 import type { Core } from '@strapi/strapi';
-import type { IoServer } from '../socket/create-server';
-import type { DeletedDocument, EventMeta, StrapiDocument } from '@strapi-live/client/protocol';
+import type { ContentAction, DeletedDocument, DocumentStatus, EventMeta, StrapiDocument } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { DocumentChange } from '../capture/document-change';
+import type { IoServer } from '../socket/create-server';
+import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
+import { createViewReader } from './view-reader';
 
 export interface DeliveryStats {
-  /** Content events handed to Socket.IO (one per group and change). */
+  /** Content events handed to Socket.IO (one per group, change and target). */
   emitted: number;
   /** Calls to Strapi's output sanitizer. */
   sanitized: number;
+  /** Evaluations of a live query's filters against one changed document. */
+  evaluated: number;
+}
+
+/** One emit: a group's rooms that see `action`, for a collection subscription or not. */
+interface Emission {
+  groupKey: string;
+  targets: string[];
+  action: ContentAction;
+  subscription?: string;
 }
 
 /**
- * Turns committed changes into events for the sockets of this node. Per change: read the document
- * once as REST would (configured populate, published view), then for each principal group that
- * may read it and has a socket that wants it, sanitize once and emit once to that group's rooms.
- * Changes of one document are delivered in commit order, so no reader sees an older state last.
+ * Turns committed changes into events for the sockets of this node. Per change and view: find who
+ * on this node wants it (broadcast, entity and collection-subscription rooms of each principal
+ * group that may read it), read the document once as REST would, sanitize it once per group, and
+ * emit once per group and target. Changes of one document are delivered in commit order, so no
+ * reader sees an older state last.
  */
 export function createDelivery({
   strapi,
   io,
   access,
   watched,
+  queries,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
   access: AccessControl;
   watched: Map<string, WatchedType>;
+  queries: CollectionSubscriptions;
 }) {
   const nextEventId = createEventIds();
   const chains = new Map<string, Promise<void>>();
-  const stats: DeliveryStats = { emitted: 0, sanitized: 0 };
+  const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0 };
 
-  async function readPublished(type: WatchedType, change: DocumentChange): Promise<StrapiDocument | null> {
-    return (await strapi.documents(type.uid as never).findOne({
-      documentId: change.documentId,
-      ...(change.locale ? { locale: change.locale } : {}),
-      ...(type.draftAndPublish ? { status: 'published' } : {}),
-      ...(type.populate !== undefined ? { populate: type.populate } : {}),
-    } as never)) as StrapiDocument | null;
-  }
-
-  async function deliverNow(change: DocumentChange, meta: EventMeta): Promise<void> {
-    const type = watched.get(change.uid);
-    if (!type || !type.actions.has(meta.action)) return;
+  /** Broadcast and entity rooms of every group that may read the type (published view only). */
+  async function roomTargets(type: WatchedType, documentId: string, action: ContentAction): Promise<Emission[]> {
     const local = io.of('/').adapter.rooms;
-    const document: StrapiDocument | DeletedDocument | null =
-      meta.action === 'delete' ? { documentId: change.documentId, locale: change.locale } : await readPublished(type, change);
-    // Gone again before we could read it: the change that removed it sends its own event.
-    if (!document) return;
-    const event = `${type.singularName}:${meta.action}`;
+    const emissions: Emission[] = [];
     for (const groupKey of access.groupKeys()) {
       const targets: string[] = [];
       if (await access.canRead(groupKey, type.uid, 'find')) targets.push(rooms.broadcast(groupKey));
-      if (await access.canRead(groupKey, type.uid, 'findOne')) targets.push(rooms.entityOfGroup(groupKey, type.uid, change.documentId));
-      if (!targets.some((room) => local.has(room))) continue;
-      let payload = document;
-      if (meta.action !== 'delete') {
-        stats.sanitized += 1;
-        const sanitized = await access.sanitize(groupKey, type.uid, document);
-        if (!sanitized) continue;
-        payload = sanitized;
+      if (await access.canRead(groupKey, type.uid, 'findOne')) targets.push(rooms.entityOfGroup(groupKey, type.uid, documentId));
+      if (targets.some((room) => local.has(room))) emissions.push({ groupKey, targets, action });
+    }
+    return emissions;
+  }
+
+  /** Enter, change or leave: what this change means to one live query, and its membership updated. */
+  async function queryTargets(query: LiveQuery, groups: string[], documentId: string, viewAction: ContentAction): Promise<Emission[]> {
+    const was = query.members.has(documentId);
+    stats.evaluated += viewAction === 'delete' ? 0 : 1;
+    const is = viewAction !== 'delete' && (await queries.matches(query.def, documentId));
+    if (is) query.members.add(documentId);
+    else query.members.delete(documentId);
+    const action: ContentAction | null = !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
+    if (!action) return [];
+    const emissions: Emission[] = [];
+    for (const groupKey of groups) {
+      if (!(await access.canRead(groupKey, query.def.uid, 'find'))) continue;
+      emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+    }
+    return emissions;
+  }
+
+  function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {
+    stats.emitted += 1;
+    const full: EventMeta = { ...meta, action: emission.action, ...(emission.subscription ? { subscription: emission.subscription } : {}) };
+    // Local: every node delivers to its own sockets, with its own view of their groups.
+    io.local.to(emission.targets).emit(`${type.singularName}:${emission.action}`, payload, full);
+  }
+
+  async function send(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, emissions: Emission[], meta: EventMeta) {
+    const reader = createViewReader({ strapi, access, type, documentId, locale, status, stats });
+    for (const emission of emissions) {
+      if (!type.actions.has(emission.action)) continue;
+      const payload = emission.action === 'delete' ? { documentId, locale } : await reader.forGroup(emission.groupKey);
+      if (payload) emit(type, payload, emission, meta);
+    }
+  }
+
+  /** A related document changed (a category renamed): re-evaluate the queries that filter through it. */
+  async function deliverRelated(change: DocumentChange): Promise<void> {
+    for (const { query, groups } of queries.dependentsOf(change.uid)) {
+      const type = watched.get(query.def.uid);
+      if (!type) continue;
+      const next = await queries.evaluateMembers(query.def);
+      const entered = [...next].filter((id) => !query.members.has(id));
+      const left = [...query.members].filter((id) => !next.has(id));
+      query.members = next;
+      for (const [documentIds, action] of [[entered, 'create'], [left, 'delete']] as const) {
+        for (const documentId of documentIds) {
+          const emissions: Emission[] = [];
+          for (const groupKey of groups) {
+            if (await access.canRead(groupKey, query.def.uid, 'find')) {
+              emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+            }
+          }
+          const meta: EventMeta = {
+            uid: query.def.uid,
+            action,
+            cause: change.cause,
+            documentId,
+            locale: query.def.locale ?? null,
+            status: query.def.status,
+            eventId: nextEventId(),
+            ts: change.ts,
+          };
+          await send(type, documentId, query.def.locale ?? null, query.def.status, emissions, meta);
+        }
       }
-      stats.emitted += 1;
-      // Local: every node delivers to its own sockets, with its own view of their groups.
-      io.local.to(targets).emit(event, payload, meta);
+    }
+  }
+
+  async function deliverNow(change: DocumentChange, eventIds: Record<DocumentStatus, string>): Promise<void> {
+    await deliverRelated(change);
+    const type = watched.get(change.uid);
+    if (!type) return;
+    for (const status of ['published', 'draft'] as const) {
+      const viewAction = change[status];
+      if (!viewAction) continue;
+      const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
+      for (const { query, groups } of queries.forType(type.uid, status)) {
+        emissions.push(...(await queryTargets(query, groups, change.documentId, viewAction)));
+      }
+      if (emissions.length === 0) continue;
+      const meta: EventMeta = {
+        uid: change.uid,
+        action: viewAction,
+        cause: change.cause,
+        documentId: change.documentId,
+        locale: change.locale,
+        status,
+        eventId: eventIds[status],
+        ts: change.ts,
+      };
+      await send(type, change.documentId, change.locale, status, emissions, meta);
     }
   }
 
   return {
     stats,
 
-    /** Queues committed changes; ids are taken now, in commit order. */
+    /** Queues committed changes; event ids are taken now, in commit order. */
     deliver(changes: DocumentChange[]): void {
       for (const change of changes) {
-        if (!change.published) continue;
-        const meta: EventMeta = {
-          uid: change.uid,
-          action: change.published,
-          cause: change.cause,
-          documentId: change.documentId,
-          locale: change.locale,
-          status: 'published',
-          eventId: nextEventId(),
-          ts: change.ts,
-        };
+        const eventIds = { published: nextEventId(), draft: nextEventId() };
         const key = `${change.uid}\u0000${change.documentId}\u0000${change.locale ?? ''}`;
         const run = (chains.get(key) ?? Promise.resolve())
-          .then(() => deliverNow(change, meta))
+          .then(() => deliverNow(change, eventIds))
           .catch((error: Error) => {
-            strapi.log.error(`[io] delivering ${meta.uid} ${meta.documentId} failed: ${error.message}`);
+            strapi.log.error(`[io] delivering ${change.uid} ${change.documentId} failed: ${error.stack ?? error.message}`);
           });
         chains.set(key, run);
         void run.then(() => {

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { IoSocket } from './create-server';
+import type { CollectionSubscriptions } from '../subscriptions/collection-subscriptions';
 import type { EntitySubscriptions } from '../subscriptions/entity-subscriptions';
 import { AckError, ackForError } from './ack';
 
@@ -10,7 +11,11 @@ type Handler = (payload: unknown) => Promise<object>;
  * `{ success: true, ... }` or `{ success: false, error: { code, message } }`; a client that passed
  * no acknowledgement callback gets failures as an `io:error` event instead, never silence.
  */
-export function registerClientEvents(strapi: Core.Strapi, socket: IoSocket, subscriptions: EntitySubscriptions): void {
+export function registerClientEvents(
+  strapi: Core.Strapi,
+  socket: IoSocket,
+  { entities, queries }: { entities: EntitySubscriptions; queries: CollectionSubscriptions },
+): void {
   const handle = (event: string, handler: Handler) => {
     socket.on(event, async (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
@@ -26,7 +31,9 @@ export function registerClientEvents(strapi: Core.Strapi, socket: IoSocket, subs
     });
   };
 
-  handle('subscribe-entity', (payload) => subscriptions.subscribe(socket, payload));
-  handle('unsubscribe-entity', (payload) => subscriptions.unsubscribe(socket, payload));
+  handle('subscribe-entity', (payload) => entities.subscribe(socket, payload));
+  handle('unsubscribe-entity', (payload) => entities.unsubscribe(socket, payload));
+  handle('subscribe', (payload) => queries.subscribe(socket, payload));
+  handle('unsubscribe', (payload) => queries.unsubscribe(socket, payload));
   handle('io:ping', async () => ({ ts: Date.now() }));
 }

@@ -57,13 +57,17 @@ export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io
   /** Carries a socket's broadcast and entity rooms over to another group (a user's new role). */
   function moveGroup(socket: IoSocket, from: SocketSession, to: Authenticated): void {
     const oldBroadcast = rooms.broadcast(from.groupKey);
-    const oldEntityPrefix = rooms.entityPrefixOfGroup(from.groupKey);
-    const newEntityPrefix = rooms.entityPrefixOfGroup(to.session.groupKey);
+    // Group-scoped subscription rooms: the same subscription, under the new group's key.
+    const prefixes = [
+      [rooms.entityPrefixOfGroup(from.groupKey), rooms.entityPrefixOfGroup(to.session.groupKey)],
+      [rooms.queryPrefixOfGroup(from.groupKey), rooms.queryPrefixOfGroup(to.session.groupKey)],
+    ] as const;
     const leaving = new Set(principalRooms(from));
     const joining = principalRooms(to.session);
     for (const room of socket.rooms) {
+      const moved = prefixes.find(([oldPrefix]) => room.startsWith(oldPrefix));
       if (room === oldBroadcast) joining.push(rooms.broadcast(to.session.groupKey));
-      else if (room.startsWith(oldEntityPrefix)) joining.push(newEntityPrefix + room.slice(oldEntityPrefix.length));
+      else if (moved) joining.push(moved[1] + room.slice(moved[0].length));
       else continue;
       leaving.add(room);
     }

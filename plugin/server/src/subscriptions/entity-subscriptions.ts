@@ -5,7 +5,7 @@ import type { SocketSession } from '../auth/principal';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import { readEntityPayload } from '../socket/validate-payload';
-import { parseEntityRoom, rooms } from './rooms';
+import { hasSubscriptions, parseEntityRoom, rooms } from './rooms';
 
 /** A socket on this node or on another one (Socket.IO's RemoteSocket): all a subscription needs. */
 export interface SubscriberSocket {
@@ -85,7 +85,7 @@ export function createEntitySubscriptions({
       const documentId = await documentIdOf(type, id);
       socket.leave(rooms.entity(uid, documentId));
       socket.leave(rooms.entityOfGroup(groupKey, uid, documentId));
-      if (list(socket).length === 0) socket.join(rooms.broadcast(groupKey));
+      if (!hasSubscriptions(socket.rooms)) socket.join(rooms.broadcast(groupKey));
       return { uid, documentId };
     },
   };

@@ -6,6 +6,7 @@
 export const RESERVED_PREFIX = '$io:';
 
 const entityPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}entity:${groupKey}:`;
+const queryPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}query:${groupKey}:`;
 
 export const rooms = {
   /** Every socket of a principal group. */
@@ -19,6 +20,9 @@ export const rooms = {
   entityPrefixOfGroup,
   /** Every socket subscribed to one document, whatever its group (for `emitToEntity`). */
   entity: (uid: string, documentId: string) => `${RESERVED_PREFIX}entity:${uid}:${documentId}`,
+  /** Sockets of a group subscribed to one collection query. */
+  query: (groupKey: string, queryId: string) => `${queryPrefixOfGroup(groupKey)}${queryId}`,
+  queryPrefixOfGroup,
   /** The sockets of one user or one API token, to re-check them when it changes. */
   user: (userId: number) => `${RESERVED_PREFIX}user:${userId}`,
   token: (tokenId: number) => `${RESERVED_PREFIX}token:${tokenId}`,
@@ -37,3 +41,17 @@ export function parseEntityRoom(room: string): { uid: string; documentId: string
 }
 
 export const isReservedRoom = (room: string) => room.startsWith(RESERVED_PREFIX);
+
+const QUERY_ROOM = new RegExp(`^${escape(RESERVED_PREFIX)}query:(.+):([^:]+)$`);
+
+/** The `{ groupKey, queryId }` of a collection-query room, or null for any other room. */
+export function parseQueryRoom(room: string): { groupKey: string; queryId: string } | null {
+  const match = QUERY_ROOM.exec(room);
+  return match ? { groupKey: match[1]!, queryId: match[2]! } : null;
+}
+
+/** Whether a socket holds any subscription (entity or collection); without one it gets the broadcast. */
+export function hasSubscriptions(socketRooms: Iterable<string>): boolean {
+  for (const room of socketRooms) if (parseEntityRoom(room) || parseQueryRoom(room)) return true;
+  return false;
+}

@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { bootExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import type { ExampleApp, Received } from 'example-strapi-app/testing';
+
+const ARTICLE = 'api::article.article';
+const CATEGORY = 'api::category.category';
+
+let app: ExampleApp;
+const sockets: Socket[] = [];
+let news: string;
+let tutorials: string;
+
+beforeAll(async () => {
+  app = await bootExampleApp({ seed: false });
+  news = (await app.strapi.documents(CATEGORY).create({ data: { name: 'News', slug: 'news' } })).documentId;
+  tutorials = (await app.strapi.documents(CATEGORY).create({ data: { name: 'Tutorials', slug: 'tutorials' } })).documentId;
+});
+afterEach(() => {
+  sockets.splice(0).forEach((socket) => socket.close());
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function listen(auth?: Record<string, unknown>) {
+  const socket = await connect(app.url, auth ? { auth } : {});
+  sockets.push(socket);
+  return { socket, received: record(socket) };
+}
+
+const articles = () => app.strapi.documents(ARTICLE);
+/** `[event, documentId, meta.subscription]` of each content event, then clears the record. */
+function take(received: Received[]): [string, string, string | undefined][] {
+  const events = contentEvents(received).map(({ event, args }) => [
+    event,
+    (args[0] as { documentId: string }).documentId,
+    (args[1] as { subscription?: string }).subscription,
+  ]) as [string, string, string | undefined][];
+  received.length = 0;
+  return events;
+}
+
+describe('subscribe', () => {
+  it('acknowledges an id (the same for the same query) and how to read the type over REST', async () => {
+    const { socket } = await listen();
+    const first = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'x' }, slug: { $null: true } } });
+    const second = await socket.emitWithAck('subscribe', { filters: { slug: { $null: true }, title: { $eq: 'x' } }, uid: ARTICLE });
+    expect(first).toEqual({
+      success: true,
+      id: expect.any(String),
+      uid: ARTICLE,
+      rest: { path: '/api/articles', singularName: 'article', pluralName: 'articles', kind: 'collectionType', draftAndPublish: true, localized: false },
+    });
+    expect(second.id).toBe(first.id);
+  });
+
+  it('sends create when a document enters the query, update while it matches, delete when it leaves', async () => {
+    const { socket, received } = await listen();
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Live' } } });
+    const doc = await articles().create({ data: { title: 'Other' }, status: 'published' });
+    const documentId = doc.documentId;
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([]); // not matching, and the socket left the broadcast
+
+    await articles().update({ documentId, data: { title: 'Live one' }, status: 'published' });
+    await articles().update({ documentId, data: { title: 'Live two' }, status: 'published' });
+    await articles().update({ documentId, data: { title: 'Dead' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([
+      ['article:create', documentId, id],
+      ['article:update', documentId, id],
+      ['article:delete', documentId, id],
+    ]);
+  });
+
+  it('an unpublish is a leave and a publish an enter for a published-view query', async () => {
+    const doc = await articles().create({ data: { title: 'Pub cycle' }, status: 'published' });
+    await app.strapi.$io.idle();
+    const { socket, received } = await listen();
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Pub cycle' } } });
+    await articles().unpublish({ documentId: doc.documentId });
+    await articles().publish({ documentId: doc.documentId });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([
+      ['article:delete', doc.documentId, id],
+      ['article:create', doc.documentId, id],
+    ]);
+  });
+
+  it('follows relation filters: moving a document between categories, and renaming a category', async () => {
+    const { socket, received } = await listen();
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { category: { slug: { $eq: 'news' } } } });
+    const doc = await articles().create({ data: { title: 'Moving', category: tutorials }, status: 'published' });
+    await articles().update({ documentId: doc.documentId, data: { category: news }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, id]]);
+
+    await app.strapi.documents(CATEGORY).update({ documentId: news, data: { slug: 'headlines' } });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:delete', doc.documentId, id]]);
+    await app.strapi.documents(CATEGORY).update({ documentId: news, data: { slug: 'news' } });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, id]]);
+  });
+
+  it('a draft-view query sees drafts; a published-view query does not', async () => {
+    const drafts = await listen();
+    const published = await listen();
+    const draftSub = await drafts.socket.emitWithAck('subscribe', { uid: ARTICLE, status: 'draft', filters: { title: { $contains: 'Drafty' } } });
+    await published.socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $contains: 'Drafty' } } });
+    const doc = await articles().create({ data: { title: 'Drafty', internalNotes: 'hush' } });
+    await settle(app.strapi, drafts.socket, published.socket);
+    const draftEvents = contentEvents(drafts.received);
+    expect(take(drafts.received)).toEqual([['article:create', doc.documentId, draftSub.id]]);
+    expect((draftEvents[0]?.args[1] as { status: string }).status).toBe('draft');
+    expect(JSON.stringify(draftEvents)).not.toContain('hush');
+    expect(take(published.received)).toEqual([]);
+  });
+
+  it('identical queries share one evaluation, and each subscriber receives once', async () => {
+    const { jwt } = await createUser(app.strapi);
+    const listeners = [await listen(), await listen(), await listen({ strategy: 'jwt', token: jwt })];
+    for (const { socket } of listeners) await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Shared' } } });
+    const before = app.strapi.$io.stats().evaluated;
+    await articles().create({ data: { title: 'Shared' }, status: 'published' });
+    await settle(app.strapi, ...listeners.map(({ socket }) => socket));
+    expect(app.strapi.$io.stats().evaluated - before).toBe(1);
+    for (const { received } of listeners) expect(take(received).map(([event]) => event)).toEqual(['article:create']);
+  });
+
+  it('unsubscribe by id ends the events and returns the socket to the broadcast', async () => {
+    const { socket, received } = await listen();
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Never' } } });
+    expect(await socket.emitWithAck('unsubscribe', { id })).toEqual({ success: true, id });
+    const doc = await articles().create({ data: { title: 'Broadcast again' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);
+  });
+
+  it.each([
+    ['null', null, 'INVALID_PAYLOAD'],
+    ['no uid', { filters: {} }, 'INVALID_PAYLOAD'],
+    ['an unknown key', { uid: ARTICLE, where: {} }, 'INVALID_PAYLOAD'],
+    ['an unknown uid', { uid: 'api::nope.nope' }, 'UNKNOWN_CONTENT_TYPE'],
+    ['a type the socket may not read', { uid: 'api::comment.comment' }, 'FORBIDDEN'],
+    ['filters that are a string', { uid: ARTICLE, filters: 'title=1' }, 'INVALID_QUERY'],
+    ['a filter on a private field', { uid: ARTICLE, filters: { internalNotes: { $contains: 'secret' } } }, 'INVALID_QUERY'],
+    ['a filter on an unknown field', { uid: ARTICLE, filters: { nope: { $eq: 1 } } }, 'INVALID_QUERY'],
+    ['an unknown operator', { uid: ARTICLE, filters: { title: { $regex: '.*' } } }, 'INVALID_QUERY'],
+    ['filters nested too deep', { uid: ARTICLE, filters: JSON.parse('{"$and":['.repeat(20) + '{}' + ']}'.repeat(20)) }, 'INVALID_QUERY'],
+    ['10 kB of filters', { uid: ARTICLE, filters: { title: { $eq: 'x'.repeat(10_000) } } }, 'INVALID_QUERY'],
+    ['a bad status', { uid: ARTICLE, status: 'archived' }, 'INVALID_QUERY'],
+    ['a draft status on a type without drafts', { uid: CATEGORY, status: 'draft' }, 'INVALID_QUERY'],
+    ['a bad locale', { uid: ARTICLE, locale: '../../etc' }, 'INVALID_QUERY'],
+  ])('refuses %s with an error ack and changes nothing', async (_, payload, code) => {
+    const { socket, received } = await listen();
+    const response = (await socket.emitWithAck('subscribe', payload)) as { success: boolean; error: { code: string; message: string } };
+    expect(response).toMatchObject({ success: false, error: { code } });
+    expect(response.error.message.length).toBeLessThan(600);
+    const doc = await articles().create({ data: { title: 'Still broadcast' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);
+  });
+});

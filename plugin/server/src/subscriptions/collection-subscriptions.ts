@@ -1,0 +1,186 @@
+import type { Core } from '@strapi/strapi';
+import type { CollectionSubscriptionAck, RestInfo } from '@strapi-live/client/protocol';
+import type { AccessControl } from '../auth/access-control';
+import type { WatchedType } from '../delivery/content-types';
+import type { IoServer } from '../socket/create-server';
+import { AckError } from '../socket/ack';
+import { isPlainObject } from '../socket/validate-payload';
+import type { SubscriberSocket } from './entity-subscriptions';
+import { readQuery } from './query-definition';
+import type { QueryDefinition } from './query-definition';
+import { hasSubscriptions, parseEntityRoom, parseQueryRoom, rooms } from './rooms';
+
+/** A query evaluated on this node, shared by every local socket (of any group) that asked for it. */
+export interface LiveQuery {
+  def: QueryDefinition;
+  /** documentIds matching the query now: what its subscribers hold. */
+  members: Set<string>;
+  /** Groups that have (or had) a local room for it. */
+  groups: Set<string>;
+}
+
+/**
+ * Collection subscriptions: `subscribe { uid, filters?, status?, locale? }`. Each distinct query is
+ * evaluated once per node whatever the number of subscribers; which documents match is decided by
+ * Strapi's Document Service, so a subscription agrees with REST. Its events say when a document
+ * enters (`create`), changes within (`update`) or leaves (`delete`) the query.
+ */
+export function createCollectionSubscriptions({
+  strapi,
+  io,
+  access,
+  watched,
+  maxPerSocket,
+}: {
+  strapi: Core.Strapi;
+  io: IoServer;
+  access: AccessControl;
+  watched: Map<string, WatchedType>;
+  maxPerSocket: number;
+}) {
+  const queries = new Map<string, Promise<LiveQuery>>();
+  const resolved = new Map<string, LiveQuery>();
+
+  function typeOf(uid: string): WatchedType {
+    const type = watched.get(uid);
+    if (!type) {
+      throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
+    }
+    return type;
+  }
+
+  function restInfo(type: WatchedType): RestInfo {
+    const prefix = (strapi.config.get('api.rest.prefix', '/api') as string).replace(/\/$/, '');
+    const name = type.kind === 'singleType' ? type.singularName : type.pluralName;
+    return {
+      path: `${prefix}/${name}`,
+      singularName: type.singularName,
+      pluralName: type.pluralName,
+      kind: type.kind,
+      draftAndPublish: type.draftAndPublish,
+      localized: type.localized,
+    };
+  }
+
+  async function evaluateMembers(def: QueryDefinition): Promise<Set<string>> {
+    const documents = (await strapi.documents(def.uid as never).findMany({
+      filters: def.filters,
+      status: def.status,
+      ...(def.locale ? { locale: def.locale } : {}),
+      fields: ['documentId'],
+    } as never)) as { documentId: string }[];
+    return new Set(documents.map(({ documentId }) => documentId));
+  }
+
+  function liveQuery(def: QueryDefinition): Promise<LiveQuery> {
+    let query = queries.get(def.id);
+    if (!query) {
+      query = evaluateMembers(def).then((members) => {
+        const live = { def, members, groups: new Set<string>() };
+        resolved.set(def.id, live);
+        return live;
+      });
+      query.catch(() => queries.delete(def.id));
+      queries.set(def.id, query);
+    }
+    return query;
+  }
+
+  function subscriptionCount(socket: SubscriberSocket): number {
+    let count = 0;
+    for (const room of socket.rooms) if (parseEntityRoom(room) || parseQueryRoom(room)) count += 1;
+    return count;
+  }
+
+  /** Local groups with a room for this query; forgets the query once it has none. */
+  function localGroups(query: LiveQuery): string[] {
+    const local = io.of('/').adapter.rooms;
+    const groups = [...query.groups].filter((groupKey) => local.has(rooms.query(groupKey, query.def.id)));
+    if (groups.length === 0) {
+      queries.delete(query.def.id);
+      resolved.delete(query.def.id);
+    }
+    return groups;
+  }
+
+  return {
+    restInfo,
+
+    async subscribe(socket: SubscriberSocket, payload: unknown): Promise<CollectionSubscriptionAck> {
+      const session = socket.data.io;
+      if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+      const uid = isPlainObject(payload) && typeof payload.uid === 'string' ? payload.uid : undefined;
+      if (uid !== undefined && watched.has(uid) && !(await access.canRead(session.groupKey, uid, 'find'))) {
+        throw new AckError('FORBIDDEN', `This connection may not read ${uid} (it needs the find permission)`);
+      }
+      const auth = await access.authOf(session.groupKey);
+      if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+      const def = await readQuery(strapi, payload, typeOf, auth);
+      const room = rooms.query(session.groupKey, def.id);
+      if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxPerSocket) {
+        throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
+      }
+      const query = await liveQuery(def);
+      query.groups.add(session.groupKey);
+      await socket.join(room);
+      await socket.leave(rooms.broadcast(session.groupKey));
+      return { id: def.id, uid: def.uid, rest: restInfo(typeOf(def.uid)) };
+    },
+
+    async unsubscribe(socket: SubscriberSocket, payload: unknown): Promise<{ id: string }> {
+      const session = socket.data.io;
+      if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+      let id: string;
+      if (isPlainObject(payload) && typeof payload.id === 'string' && Object.keys(payload).length === 1) {
+        if (!/^[\w-]{1,64}$/.test(payload.id)) throw new AckError('INVALID_PAYLOAD', 'id must be the id that subscribe acknowledged');
+        id = payload.id;
+      } else {
+        const auth = await access.authOf(session.groupKey);
+        if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+        id = (await readQuery(strapi, payload, typeOf, auth)).id;
+      }
+      await socket.leave(rooms.query(session.groupKey, id));
+      if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
+      const query = resolved.get(id);
+      if (query) localGroups(query);
+      return { id };
+    },
+
+    /** Live queries of a type and view, with the local groups subscribed to each. */
+    forType(uid: string, status: 'published' | 'draft'): { query: LiveQuery; groups: string[] }[] {
+      return [...resolved.values()]
+        .filter(({ def }) => def.uid === uid && def.status === status)
+        .map((query) => ({ query, groups: localGroups(query) }))
+        .filter(({ groups }) => groups.length > 0);
+    },
+
+    /** Live queries whose filters reach `uid` through a relation. */
+    dependentsOf(uid: string): { query: LiveQuery; groups: string[] }[] {
+      return [...resolved.values()]
+        .filter(({ def }) => def.relatedUids.has(uid))
+        .map((query) => ({ query, groups: localGroups(query) }))
+        .filter(({ groups }) => groups.length > 0);
+    },
+
+    /** Whether a document matches a query now (Strapi evaluates the filters). */
+    async matches(def: QueryDefinition, documentId: string): Promise<boolean> {
+      const found = await strapi.documents(def.uid as never).findFirst({
+        filters: { $and: [def.filters, { documentId }] },
+        status: def.status,
+        ...(def.locale ? { locale: def.locale } : {}),
+        fields: ['documentId'],
+      } as never);
+      return found !== null && found !== undefined;
+    },
+
+    evaluateMembers,
+
+    /** Whether a type is referenced by a live query's filters (its writes must be captured too). */
+    isReferenced(uid: string): boolean {
+      for (const { def } of resolved.values()) if (def.relatedUids.has(uid)) return true;
+      return false;
+    },
+  };
+}
+
+export type CollectionSubscriptions = ReturnType<typeof createCollectionSubscriptions>;

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { CollectionQuery, DocumentStatus } from '@strapi-live/client/protocol';
+import type { AuthContext } from '../auth/principal';
+import type { WatchedType } from '../delivery/content-types';
+import { AckError } from '../socket/ack';
+import { isPlainObject } from '../socket/validate-payload';
+
+const MAX_FILTERS_BYTES = 10_000;
+const MAX_FILTERS_DEPTH = 12;
+const LOCALE = /^[A-Za-z0-9-]{1,35}$/;
+
+/** A collection query after validation: what is evaluated, and the id it is shared under. */
+export interface QueryDefinition {
+  id: string;
+  uid: string;
+  filters: Record<string, unknown>;
+  status: DocumentStatus;
+  locale: string | undefined;
+  /** Content types the filters reach through relations: their changes can move documents in or out. */
+  relatedUids: Set<string>;
+}
+
+function depthOf(value: unknown): number {
+  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
+  if (isPlainObject(value)) return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+  return 0;
+}
+
+/** Stable JSON: keys sorted, so equal queries get equal ids whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The relation targets a filter walks through, found with the schema (operators are skipped). */
+function relatedUidsOf(strapi: Core.Strapi, uid: string, filters: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(filters)) {
+    filters.forEach((item) => relatedUidsOf(strapi, uid, item, found));
+    return found;
+  }
+  if (!isPlainObject(filters)) return found;
+  const model = strapi.getModel(uid as never) as { attributes?: Record<string, { type?: string; target?: string }> } | undefined;
+  for (const [key, value] of Object.entries(filters)) {
+    if (key.startsWith('$')) {
+      relatedUidsOf(strapi, uid, value, found);
+      continue;
+    }
+    const attribute = model?.attributes?.[key];
+    if (attribute?.type === 'relation' && attribute.target) {
+      found.add(attribute.target);
+      relatedUidsOf(strapi, attribute.target, value, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Reads a `subscribe` payload. Filters are checked by Strapi's own content-API validator with the
+ * subscriber's rights, exactly as `GET /api/<plural>?filters=` would check them, so a filter on a
+ * private field or on a relation the subscriber may not read is refused, not silently dropped.
+ */
+export async function readQuery(
+  strapi: Core.Strapi,
+  payload: unknown,
+  typeOf: (uid: string) => WatchedType,
+  auth: AuthContext,
+): Promise<QueryDefinition> {
+  if (!isPlainObject(payload)) throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, filters?, status?, locale? }');
+  for (const key of Object.keys(payload)) {
+    if (!['uid', 'filters', 'status', 'locale'].includes(key)) {
+      throw new AckError('INVALID_PAYLOAD', `Unknown key "${key.slice(0, 40)}": a subscription takes uid, filters, status and locale`);
+    }
+  }
+  const { uid, filters = {}, status = 'published', locale } = payload as CollectionQuery & Record<string, unknown>;
+  if (typeof uid !== 'string' || uid === '' || uid.length > 200) {
+    throw new AckError('INVALID_PAYLOAD', "uid must be a content-type uid such as 'api::article.article'");
+  }
+  const type = typeOf(uid);
+  if (!isPlainObject(filters)) throw new AckError('INVALID_QUERY', 'filters must be an object in Strapi filter syntax');
+  if (JSON.stringify(filters).length > MAX_FILTERS_BYTES) throw new AckError('INVALID_QUERY', `filters must be at most ${MAX_FILTERS_BYTES} bytes of JSON`);
+  if (depthOf(filters) > MAX_FILTERS_DEPTH) throw new AckError('INVALID_QUERY', `filters may nest at most ${MAX_FILTERS_DEPTH} levels`);
+  if (status !== 'published' && status !== 'draft') throw new AckError('INVALID_QUERY', "status must be 'published' or 'draft'");
+  if (status === 'draft' && !type.draftAndPublish) throw new AckError('INVALID_QUERY', `${uid} has no draft & publish: omit status`);
+  if (locale !== undefined && (typeof locale !== 'string' || !LOCALE.test(locale))) {
+    throw new AckError('INVALID_QUERY', 'locale must be a locale code such as "en" or "fr-FR"');
+  }
+
+  const schema = strapi.getModel(uid as never);
+  try {
+    await strapi.contentAPI.validate.filters(filters, schema, { auth: auth as never });
+  } catch (error) {
+    throw new AckError('INVALID_QUERY', `Invalid filters: ${(error as Error).message}`);
+  }
+  const sanitized = (await strapi.contentAPI.sanitize.filters(filters, schema, { auth: auth as never })) as Record<string, unknown>;
+  const effectiveLocale = type.localized ? locale : undefined;
+  const id = createHash('sha256')
+    .update(canonical({ uid, filters: sanitized, status, locale: effectiveLocale ?? null }))
+    .digest('base64url')
+    .slice(0, 16);
+  return { id, uid, filters: sanitized, status, locale: effectiveLocale, relatedUids: relatedUidsOf(strapi, uid, sanitized) };
+}
