@@ -12,7 +12,8 @@ import { validateConfig } from './config/validate-config';
 import { resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
 import { registerClientEvents } from './socket/client-events';
-import { createServer } from './socket/create-server';
+import { createAudience } from './socket/audience';
+import { createServer, recoveryWindow } from './socket/create-server';
 import { createSessions } from './socket/sessions';
 import { createCollectionSubscriptions } from './subscriptions/collection-subscriptions';
 import { createEntitySubscriptions } from './subscriptions/entity-subscriptions';
@@ -27,10 +28,11 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
 
   const io = createServer(strapi, config.serverOptions);
   const access = createAccessControl({ strapi });
-  const sessions = createSessions({ strapi, io, access });
+  const audience = createAudience(io, recoveryWindow(config.serverOptions));
+  const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const queries = createCollectionSubscriptions({ strapi, io, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const delivery = createDelivery({ strapi, io, access, watched, queries });
+  const queries = createCollectionSubscriptions({ strapi, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const delivery = createDelivery({ strapi, io, audience, access, watched, queries });
   const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
 
   captureChanges(strapi, (uid) => watched.has(uid) || queries.isReferenced(uid), (changes) => delivery.deliver(changes));
@@ -84,8 +86,13 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));
     }
     for (const { handler } of onConnection) runUserHandler('connection', () => handler(context, socket));
+    // 'disconnecting' still sees the rooms, which recovery will restore.
+    let rooms: string[] = [];
+    socket.on('disconnecting', () => {
+      rooms = [...socket.rooms];
+    });
     socket.on('disconnect', (reason) => {
-      sessions.detach(socket);
+      sessions.detach(socket, reason, rooms);
       for (const { handler } of onDisconnect) runUserHandler('disconnect', () => handler(context, socket, reason));
     });
   });

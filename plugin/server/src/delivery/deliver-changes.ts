@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { ContentAction, DeletedDocument, DocumentStatus, EventMeta, StrapiDocument } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { DocumentChange } from '../capture/document-change';
+import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
@@ -36,12 +37,14 @@ interface Emission {
 export function createDelivery({
   strapi,
   io,
+  audience,
   access,
   watched,
   queries,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
+  audience: Audience;
   access: AccessControl;
   watched: Map<string, WatchedType>;
   queries: CollectionSubscriptions;
@@ -52,13 +55,12 @@ export function createDelivery({
 
   /** Broadcast and entity rooms of every group that may read the type (published view only). */
   async function roomTargets(type: WatchedType, documentId: string, action: ContentAction): Promise<Emission[]> {
-    const local = io.of('/').adapter.rooms;
     const emissions: Emission[] = [];
     for (const groupKey of access.groupKeys()) {
       const targets: string[] = [];
       if (await access.canRead(groupKey, type.uid, 'find')) targets.push(rooms.broadcast(groupKey));
       if (await access.canRead(groupKey, type.uid, 'findOne')) targets.push(rooms.entityOfGroup(groupKey, type.uid, documentId));
-      if (targets.some((room) => local.has(room))) emissions.push({ groupKey, targets, action });
+      if (targets.some((room) => audience.has(room))) emissions.push({ groupKey, targets, action });
     }
     return emissions;
   }

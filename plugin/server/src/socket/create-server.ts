@@ -7,6 +7,14 @@ import { forwardForeignUpgrades } from './forward-upgrades';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
 
+export const DEFAULT_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false };
+
+/** How long a dropped socket may come back with its session (0 when recovery is off). */
+export function recoveryWindow(serverOptions: Partial<ServerOptions>): number {
+  const recovery = serverOptions.connectionStateRecovery === undefined ? DEFAULT_RECOVERY : serverOptions.connectionStateRecovery;
+  return recovery ? recovery.maxDisconnectionDuration ?? DEFAULT_RECOVERY.maxDisconnectionDuration : 0;
+}
+
 /**
  * Attaches Socket.IO to Strapi's HTTP server. Connection state recovery is on by default, so a
  * short disconnect replays what was missed, and middlewares run again on recovery so the
@@ -16,7 +24,7 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record
 export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
   const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
   const io: IoServer = new Server(httpServer, {
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    connectionStateRecovery: DEFAULT_RECOVERY,
     ...serverOptions,
     destroyUpgrade: false,
   });

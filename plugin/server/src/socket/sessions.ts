@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { IoServer, IoSocket } from './create-server';
 import type { AccessControl } from '../auth/access-control';
+import type { Audience } from './audience';
 import { SocketError } from '../auth/auth-error';
 import { authenticateToken } from '../auth/authenticate-handshake';
 import type { Authenticated } from '../auth/authenticate-handshake';
@@ -15,7 +16,17 @@ const MAX_TIMER = 2 ** 31 - 1;
  * goes, and is ended as soon as its credentials stop being valid (expiry, blocked user, revoked
  * token), without waiting for it to reconnect.
  */
-export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io: IoServer; access: AccessControl }) {
+export function createSessions({
+  strapi,
+  io,
+  access,
+  audience,
+}: {
+  strapi: Core.Strapi;
+  io: IoServer;
+  access: AccessControl;
+  audience: Audience;
+}) {
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
 
@@ -82,6 +93,8 @@ export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io
     attach(socket: IoSocket, authenticated: Authenticated): void {
       const { session, auth } = authenticated;
       const previous = socket.recovered ? (socket.data.io as SocketSession | undefined) : undefined;
+      // Back within the recovery window: its ghost's group membership is replaced by the live one.
+      if (audience.forget(socket.id) && previous) access.leave(previous.groupKey);
       if (previous && previous.groupKey !== session.groupKey) {
         // Recovered after its role changed: keep its subscriptions, under its new group.
         access.join(previous.groupKey, previous.principal, auth);
@@ -94,11 +107,14 @@ export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io
       armExpiry(socket, session.principal);
     },
 
-    detach(socket: IoSocket): void {
+    /** The socket disconnected; if it may recover, its group and rooms stay counted for the window. */
+    detach(socket: IoSocket, reason: string, rooms: Iterable<string>): void {
       const session = socket.data.io as SocketSession | undefined;
       clearTimeout(timers.get(socket.id));
       timers.delete(socket.id);
-      if (session) access.leave(session.groupKey);
+      if (!session) return;
+      const leave = () => access.leave(session.groupKey);
+      if (!audience.remember(socket.id, rooms, reason, leave)) leave();
     },
 
     /**
@@ -140,6 +156,7 @@ export function createSessions({ strapi, io, access }: { strapi: Core.Strapi; io
     close(): void {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      audience.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { CollectionSubscriptionAck, RestInfo } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { WatchedType } from '../delivery/content-types';
-import type { IoServer } from '../socket/create-server';
+import type { Audience } from '../socket/audience';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
@@ -27,13 +27,13 @@ export interface LiveQuery {
  */
 export function createCollectionSubscriptions({
   strapi,
-  io,
+  audience,
   access,
   watched,
   maxPerSocket,
 }: {
   strapi: Core.Strapi;
-  io: IoServer;
+  audience: Audience;
   access: AccessControl;
   watched: Map<string, WatchedType>;
   maxPerSocket: number;
@@ -94,8 +94,7 @@ export function createCollectionSubscriptions({
 
   /** Local groups with a room for this query; forgets the query once it has none. */
   function localGroups(query: LiveQuery): string[] {
-    const local = io.of('/').adapter.rooms;
-    const groups = [...query.groups].filter((groupKey) => local.has(rooms.query(groupKey, query.def.id)));
+    const groups = [...query.groups].filter((groupKey) => audience.has(rooms.query(groupKey, query.def.id)));
     if (groups.length === 0) {
       queries.delete(query.def.id);
       resolved.delete(query.def.id);

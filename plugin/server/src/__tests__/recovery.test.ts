@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { bootExampleApp, connect, contentEvents, record, settle } from 'example-strapi-app/testing';
+import type { ExampleApp } from 'example-strapi-app/testing';
+
+const ARTICLE = 'api::article.article';
+let app: ExampleApp;
+
+beforeAll(async () => {
+  app = await bootExampleApp({ seed: false });
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+/**
+ * Drops the transport (as a network failure would), runs `whileAway`, then reconnects. Socket.IO
+ * recovers only a socket that has received at least one event (it resumes from that offset), so
+ * one is sent first.
+ */
+async function dropAndReturn(socket: Socket, whileAway: () => Promise<void>): Promise<void> {
+  const hello = new Promise((resolve) => socket.once('hello', resolve));
+  app.strapi.$io.sendPrivateMessage(socket.id!, 'hello', 1);
+  await hello;
+  const id = socket.id!;
+  socket.io.reconnection(false);
+  const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+  socket.io.engine.close();
+  await gone;
+  // The server must have seen it go: events written now find nobody connected in its rooms.
+  await expect.poll(() => app.strapi.$io.server.of('/').sockets.has(id)).toBe(false);
+  await whileAway();
+  const back = new Promise((resolve) => socket.once('connect', resolve));
+  socket.connect();
+  await back;
+}
+
+describe('connection state recovery', () => {
+  it('replays what a briefly disconnected socket missed, for its subscriptions and its broadcast', async () => {
+    const subscriber = await connect(app.url);
+    const subscribed = record(subscriber);
+    const { id } = await subscriber.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Missed' } } });
+    const broadcast = await connect(app.url);
+    const broadcasted = record(broadcast);
+    // Only these two sockets exist: while they are away nobody connected wants these rooms.
+    let documentId = '';
+    const away = async () => {
+      documentId = (await app.strapi.documents(ARTICLE).create({ data: { title: 'Missed one' }, status: 'published' })).documentId;
+      await app.strapi.documents(ARTICLE).update({ documentId, data: { title: 'Gone elsewhere' }, status: 'published' });
+      await app.strapi.$io.idle();
+    };
+    await dropAndReturn(subscriber, async () => dropAndReturn(broadcast, away));
+    await settle(app.strapi, subscriber, broadcast);
+
+    expect(subscriber.recovered).toBe(true);
+    expect(broadcast.recovered).toBe(true);
+    expect(contentEvents(subscribed).map(({ event, args }) => [event, (args[1] as { subscription?: string }).subscription])).toEqual([
+      ['article:create', id],
+      ['article:delete', id],
+    ]);
+    expect(contentEvents(broadcasted).map(({ event }) => event)).toEqual(['article:create', 'article:update']);
+    expect(subscribed.filter(({ event }) => event === 'hello')).toHaveLength(1);
+    subscriber.close();
+    broadcast.close();
+  });
+
+  it('checks credentials again on recovery', async () => {
+    const socket = await connect(app.url);
+    await dropAndReturn(socket, async () => {});
+    expect(socket.recovered).toBe(true);
+    expect((await app.strapi.$io.getSocketsInRoom(socket.id!))[0]?.principal).toEqual({ kind: 'public' });
+    socket.close();
+  });
+});
