@@ -118,12 +118,14 @@ export interface CollectionSubscriptionAck {
   rest: RestInfo;
 }
 
-/** Events the server sends. Content events are named `<singularName>:<action>`. */
+/** A listener for `<singularName>:<action>` content events. */
+export type ContentEventListener<T extends StrapiDocument = StrapiDocument> = (document: T | DeletedDocument, meta: EventMeta) => void;
+
+/**
+ * Events the server sends: content events `<singularName>:<action>` (see {@link ContentEventListener};
+ * apps may emit their own events under any name, so names are not narrowed here), and `io:error`.
+ */
 export interface ServerToClientEvents {
-  [contentEvent: `${string}:${ContentAction}`]: (
-    document: StrapiDocument | DeletedDocument,
-    meta: EventMeta,
-  ) => void;
   /** Sent just before the server ends a session: a token expired, a user was blocked, a token revoked. */
   'io:error': (error: AckError) => void;
   [customEvent: string]: (...args: any[]) => void;

@@ -170,6 +170,6 @@ describe('sharing the HTTP server', () => {
     });
     // Strapi's transfer route answers (it refuses the missing transfer token) instead of hanging.
     expect(status).toBe(401);
-    expect(app.strapi.$io.server.engine.opts.destroyUpgrade).toBe(false);
+    expect((app.strapi.$io.server.engine.opts as { destroyUpgrade?: boolean }).destroyUpgrade).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ async function dropAndReturn(socket: Socket, whileAway: () => Promise<void>): Pr
   // The server must have seen it go: events written now find nobody connected in its rooms.
   await expect.poll(() => app.strapi.$io.server.of('/').sockets.has(id)).toBe(false);
   await whileAway();
-  const back = new Promise((resolve) => socket.once('connect', resolve));
+  const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   socket.connect();
   await back;
 }

@@ -4,9 +4,15 @@
  * differ; `console.log` is replaced by a recorder so the test can read what the snippets saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io } from 'socket.io-client';
+import { io as connectTyped } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client';
 import { bootExampleApp, createApiToken, createUser, settle } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
+
+// The seed's `io` from socket.io-client, typed with the shared protocol (as a TypeScript app would).
+const io = (url: string, options?: Parameters<typeof connectTyped>[1]): Socket<ServerToClientEvents, ClientToServerEvents> =>
+  connectTyped(url, options);
 
 let app: ExampleApp;
 let logs: unknown[][];

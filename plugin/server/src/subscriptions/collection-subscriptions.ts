@@ -68,7 +68,7 @@ export function createCollectionSubscriptions({
       status: def.status,
       ...(def.locale ? { locale: def.locale } : {}),
       fields: ['documentId'],
-    } as never)) as { documentId: string }[];
+    } as never)) as unknown as { documentId: string }[];
     return new Set(documents.map(({ documentId }) => documentId));
   }
 
