@@ -4,3 +4,5 @@ export { createApiToken, createRole, createUser, findRole, setRolePermissions } 
 export type { ApiTokenType } from './principals';
 export { connect, contentEvents, record, settle } from './clients';
 export type { Received } from './clients';
+export { useExampleApp } from './use-example-app';
+export type { Listener } from './use-example-app';

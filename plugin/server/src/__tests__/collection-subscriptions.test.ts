@@ -1,33 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import { bootExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 const CATEGORY = 'api::category.category';
 
-let app: ExampleApp;
-const sockets: Socket[] = [];
 let news: string;
 let tutorials: string;
 
+const example = useExampleApp({ seed: false });
+const listen = example.listen;
+let app: ExampleApp;
+
 beforeAll(async () => {
-  app = await bootExampleApp({ seed: false });
+  app = example.app;
   news = (await app.strapi.documents(CATEGORY).create({ data: { name: 'News', slug: 'news' } })).documentId;
   tutorials = (await app.strapi.documents(CATEGORY).create({ data: { name: 'Tutorials', slug: 'tutorials' } })).documentId;
 });
-afterEach(() => {
-  sockets.splice(0).forEach((socket) => socket.close());
-});
-afterAll(async () => {
-  await app?.stop();
-});
 
-async function listen(auth?: Record<string, unknown>) {
-  const socket = await connect(app.url, auth ? { auth } : {});
-  sockets.push(socket);
-  return { socket, received: record(socket) };
-}
 
 const articles = () => app.strapi.documents(ARTICLE);
 /** `[event, documentId, meta.subscription]` of each content event, then clears the record. */

@@ -1,29 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Socket } from 'socket.io-client';
-import { bootExampleApp, connect, contentEvents, createApiToken, createUser, record, settle } from 'example-strapi-app/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useExampleApp, connect, contentEvents, createApiToken, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 const COMMENT = 'api::comment.comment';
 
+
+const example = useExampleApp();
+const listen = example.listen;
 let app: ExampleApp;
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  app = await bootExampleApp();
-});
-afterEach(() => {
-  sockets.splice(0).forEach((socket) => socket.close());
-});
-afterAll(async () => {
-  await app?.stop();
+  app = example.app;
 });
 
-async function listen(options: Parameters<typeof connect>[1] = {}) {
-  const socket = await connect(app.url, options);
-  sockets.push(socket);
-  return { socket, received: record(socket) };
-}
 
 const articles = () => app.strapi.documents(ARTICLE);
 const names = (received: Received[]) => contentEvents(received).map(({ event }) => event);
@@ -158,7 +148,7 @@ describe('writes that do not commit', () => {
 describe('content types without draft & publish', () => {
   it('comment create, update and delete reach a reader allowed to find comments', async () => {
     const { jwt } = await createUser(app.strapi);
-    const { socket, received } = await listen({ auth: { strategy: 'jwt', token: jwt } });
+    const { socket, received } = await listen({ strategy: 'jwt', token: jwt });
     const comments = app.strapi.documents(COMMENT);
     const comment = await comments.create({ data: { text: 'first' } });
     await comments.update({ documentId: comment.documentId, data: { text: 'second' } });

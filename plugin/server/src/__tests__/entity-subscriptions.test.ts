@@ -1,32 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { bootExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import { useExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 
-let app: ExampleApp;
-const sockets: Socket[] = [];
 let first: string;
 let second: string;
 
+const example = useExampleApp({ seed: false, ioConfig: { contentTypes: [ARTICLE, 'api::comment.comment'], maxSubscriptionsPerSocket: 3 } });
+const listen = example.listen;
+let app: ExampleApp;
+
 beforeAll(async () => {
-  app = await bootExampleApp({ seed: false, ioConfig: { contentTypes: [ARTICLE, 'api::comment.comment'], maxSubscriptionsPerSocket: 3 } });
+  app = example.app;
   first = (await app.strapi.documents(ARTICLE).create({ data: { title: 'First' }, status: 'published' })).documentId;
   second = (await app.strapi.documents(ARTICLE).create({ data: { title: 'Second' }, status: 'published' })).documentId;
 });
-afterEach(() => {
-  sockets.splice(0).forEach((socket) => socket.close());
-});
-afterAll(async () => {
-  await app?.stop();
-});
 
-async function listen(auth?: Record<string, unknown>) {
-  const socket = await connect(app.url, auth ? { auth } : {});
-  sockets.push(socket);
-  return { socket, received: record(socket) };
-}
 
 /** Updates both articles and returns the documentIds each listener received an update for. */
 async function updateBoth(...listeners: { socket: Socket; received: Received[] }[]): Promise<string[][]> {

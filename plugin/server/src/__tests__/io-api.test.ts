@@ -1,18 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { request } from 'node:http';
-import type { Socket } from 'socket.io-client';
-import { bootExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import { useExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 const COMMENT = 'api::comment.comment';
 
 const calls: string[] = [];
-let app: ExampleApp;
-const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  app = await bootExampleApp({
+const example = useExampleApp({
     seed: false,
     ioConfig: {
       contentTypes: [
@@ -29,19 +25,13 @@ beforeAll(async () => {
       hooks: { init: ({ $io }: { $io: { server: unknown } }) => calls.push(`init:${Boolean($io.server)}`) },
     },
   });
-});
-afterEach(() => {
-  sockets.splice(0).forEach((socket) => socket.close());
-});
-afterAll(async () => {
-  await app?.stop();
+const listen = example.listen;
+let app: ExampleApp;
+
+beforeAll(async () => {
+  app = example.app;
 });
 
-async function listen(auth?: Record<string, unknown>) {
-  const socket = await connect(app.url, auth ? { auth } : {});
-  sockets.push(socket);
-  return { socket, received: record(socket) };
-}
 
 describe('config from config/plugins', () => {
   it('runs hooks.init once and the connection, disconnect and custom event handlers', async () => {
@@ -83,7 +73,9 @@ describe('strapi.$io', () => {
     const b = await listen();
     app.strapi.$io.server.of('/admin');
     const admin = await connect(`${app.url}/admin`, {});
-    sockets.push(admin);
+    onTestFinished(() => {
+      admin.close();
+    });
     const adminReceived = record(admin);
     app.strapi.$io.raw({ event: 'notification', data: { message: 'Server maintenance in 5 minutes', type: 'warning' } });
     app.strapi.$io.broadcast('hello', 1);

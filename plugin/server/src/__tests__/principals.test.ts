@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Socket } from 'socket.io-client';
 import {
-  bootExampleApp,
+  useExampleApp,
   connect,
   contentEvents,
   createApiToken,
@@ -21,24 +21,15 @@ const jsonwebtoken = createRequire(import.meta.url)('jsonwebtoken') as typeof im
 const ARTICLE = 'api::article.article';
 const COMMENT = 'api::comment.comment';
 
+
+const example = useExampleApp({ seed: false });
+const listen = example.listen;
 let app: ExampleApp;
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  app = await bootExampleApp({ seed: false });
-});
-afterEach(() => {
-  sockets.splice(0).forEach((socket) => socket.close());
-});
-afterAll(async () => {
-  await app?.stop();
+  app = example.app;
 });
 
-async function listen(auth?: Record<string, unknown>, extra: Parameters<typeof connect>[1] = {}) {
-  const socket = await connect(app.url, { ...(auth ? { auth } : {}), ...extra });
-  sockets.push(socket);
-  return { socket, received: record(socket) };
-}
 
 function refusal(auth?: Record<string, unknown>, extra: Parameters<typeof connect>[1] = {}) {
   return connect(app.url, { ...(auth ? { auth } : {}), ...extra }).then(
