@@ -69,6 +69,17 @@ export function createIoApi({
     return remote as unknown as SocketLike | undefined;
   }
 
+  /** Runs a subscription change on a socket and answers as the client's acknowledgement would. */
+  async function onSocket<T extends object>(socketId: string, change: (socket: SocketLike) => Promise<T>): Promise<Ack<T>> {
+    const socket = await findSocket(socketId);
+    if (!socket) return fail('NOT_FOUND', `No connected socket ${socketId}`);
+    try {
+      return { success: true, ...(await change(socket)) };
+    } catch (error) {
+      return ackForError(error);
+    }
+  }
+
   async function socketsIn(room: string): Promise<SocketInfo[]> {
     const sockets = await io.in(room).fetchSockets();
     return sockets.map((socket) => toInfo(socket as unknown as SocketLike));
@@ -161,24 +172,12 @@ export function createIoApi({
      * @example await strapi.$io.subscribeToEntity(socketId, 'api::article.article', documentId)
      */
     async subscribeToEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
-      const socket = await findSocket(socketId);
-      if (!socket) return fail('NOT_FOUND', `No connected socket ${socketId}`);
-      try {
-        return { success: true, ...(await subscriptions.subscribe(socket, { uid, id })) };
-      } catch (error) {
-        return ackForError(error);
-      }
+      return onSocket(socketId, (socket) => subscriptions.subscribe(socket, { uid, id }));
     },
 
     /** @example await strapi.$io.unsubscribeFromEntity(socketId, 'api::article.article', documentId) */
     async unsubscribeFromEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
-      const socket = await findSocket(socketId);
-      if (!socket) return fail('NOT_FOUND', `No connected socket ${socketId}`);
-      try {
-        return { success: true, ...(await subscriptions.unsubscribe(socket, { uid, id })) };
-      } catch (error) {
-        return ackForError(error);
-      }
+      return onSocket(socketId, (socket) => subscriptions.unsubscribe(socket, { uid, id }));
     },
 
     /** @example const subs = await strapi.$io.getEntitySubscriptions(socketId) */

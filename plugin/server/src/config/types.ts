@@ -46,7 +46,7 @@ export interface SocketIOConfig {
     /** Called once the Socket.IO server is attached: `({ strapi, $io }) => {}`. */
     init?: (context: { strapi: unknown; $io: unknown }) => unknown;
   };
-  /** How many entity subscriptions one socket may hold (default 100). */
+  /** How many subscriptions (entity and collection) one socket may hold (default 100). */
   maxSubscriptionsPerSocket?: number;
 }
 

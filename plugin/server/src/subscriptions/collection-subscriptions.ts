@@ -8,7 +8,7 @@ import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
-import { hasSubscriptions, parseEntityRoom, parseQueryRoom, rooms } from './rooms';
+import { hasSubscriptions, rooms, subscriptionCount } from './rooms';
 
 /** A query evaluated on this node, shared by every local socket (of any group) that asked for it. */
 export interface LiveQuery {
@@ -86,12 +86,6 @@ export function createCollectionSubscriptions({
     return query;
   }
 
-  function subscriptionCount(socket: SubscriberSocket): number {
-    let count = 0;
-    for (const room of socket.rooms) if (parseEntityRoom(room) || parseQueryRoom(room)) count += 1;
-    return count;
-  }
-
   /** Local groups with a room for this query; forgets the query once it has none. */
   function localGroups(query: LiveQuery): string[] {
     const groups = [...query.groups].filter((groupKey) => audience.has(rooms.query(groupKey, query.def.id)));
@@ -116,7 +110,7 @@ export function createCollectionSubscriptions({
       if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       const def = await readQuery(strapi, payload, typeOf, auth);
       const room = rooms.query(session.groupKey, def.id);
-      if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxPerSocket) {
+      if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
       }
       const query = await liveQuery(def);

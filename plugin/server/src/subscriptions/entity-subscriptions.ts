@@ -5,7 +5,7 @@ import type { SocketSession } from '../auth/principal';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import { readEntityPayload } from '../socket/validate-payload';
-import { hasSubscriptions, parseEntityRoom, rooms } from './rooms';
+import { hasSubscriptions, parseEntityRoom, rooms, subscriptionCount } from './rooms';
 
 /** A socket on this node or on another one (Socket.IO's RemoteSocket): all a subscription needs. */
 export interface SubscriberSocket {
@@ -70,8 +70,8 @@ export function createEntitySubscriptions({
       }
       const documentId = await documentIdOf(type, id);
       const room = rooms.entity(uid, documentId);
-      if (!socket.rooms.has(room) && list(socket).length >= maxPerSocket) {
-        throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} entity subscriptions; unsubscribe from some first`);
+      if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
+        throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
       }
       socket.join([room, rooms.entityOfGroup(groupKey, uid, documentId)]);
       socket.leave(rooms.broadcast(groupKey));

@@ -50,8 +50,17 @@ export function parseQueryRoom(room: string): { groupKey: string; queryId: strin
   return match ? { groupKey: match[1]!, queryId: match[2]! } : null;
 }
 
-/** Whether a socket holds any subscription (entity or collection); without one it gets the broadcast. */
+const isSubscriptionRoom = (room: string) => parseEntityRoom(room) !== null || parseQueryRoom(room) !== null;
+
+/** How many subscriptions (entity and collection) a socket holds. */
+export function subscriptionCount(socketRooms: Iterable<string>): number {
+  let count = 0;
+  for (const room of socketRooms) if (isSubscriptionRoom(room)) count += 1;
+  return count;
+}
+
+/** Whether a socket holds any subscription; without one it gets the broadcast. */
 export function hasSubscriptions(socketRooms: Iterable<string>): boolean {
-  for (const room of socketRooms) if (parseEntityRoom(room) || parseQueryRoom(room)) return true;
+  for (const room of socketRooms) if (isSubscriptionRoom(room)) return true;
   return false;
 }
