@@ -62,12 +62,26 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
   const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false } as never);
   // Quiet: tests read events, not request logs.
   strapi.log.level = process.env.STRAPI_TEST_LOG_LEVEL ?? 'warn';
-  // load() is register() then bootstrap(); the plugin reads its config in bootstrap.
-  await strapi.register();
-  if (options.ioConfig) strapi.config.set('plugin::io', options.ioConfig);
-  await strapi.bootstrap();
-  (strapi as unknown as { isLoaded: boolean }).isLoaded = true;
-  await strapi.listen();
+  const restore = () => {
+    restoreProcessListeners(listeners);
+    for (const [key, value] of Object.entries(previousEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    // load() is register() then bootstrap(); the plugin reads its config in bootstrap.
+    await strapi.register();
+    if (options.ioConfig) strapi.config.set('plugin::io', options.ioConfig);
+    await strapi.bootstrap();
+    (strapi as unknown as { isLoaded: boolean }).isLoaded = true;
+    await strapi.listen();
+  } catch (error) {
+    await strapi.destroy().catch(() => {});
+    restore();
+    throw error;
+  }
   const { port } = strapi.server.httpServer.address() as AddressInfo;
 
   return {
@@ -75,12 +89,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     url: `http://127.0.0.1:${port}`,
     async stop() {
       await strapi.destroy();
-      restoreProcessListeners(listeners);
-      for (const [key, value] of Object.entries(previousEnv)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-      rmSync(tmp, { recursive: true, force: true });
+      restore();
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Authenticated } from './auth/authenticate-handshake';
 import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
-import { validateConfig } from './config/validate-config';
+import { ConfigError, validateConfig } from './config/validate-config';
 import { resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
 import { registerClientEvents } from './socket/client-events';
@@ -19,11 +19,21 @@ import { createCollectionSubscriptions } from './subscriptions/collection-subscr
 import { createEntitySubscriptions } from './subscriptions/entity-subscriptions';
 
 
+/** The validated config; failures read like Strapi's own config errors. */
+function readConfig(strapi: Core.Strapi): ReturnType<typeof validateConfig> {
+  try {
+    return validateConfig(strapi.config.get('plugin::io'));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new Error(`Error regarding io config: ${error.message}`);
+    throw error;
+  }
+}
+
 /** What destroy() needs to shut the plugin down; kept per Strapi instance. */
 export const runtimes = new WeakMap<Core.Strapi, { close(): Promise<void> }>();
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
-  const config = validateConfig(strapi.config.get('plugin::io'));
+  const config = readConfig(strapi);
   const watched = resolveWatchedTypes(strapi, config);
 
   const io = createServer(strapi, config.serverOptions);
