@@ -8,3 +8,11 @@ describe('start-up with a bad option', () => {
     );
   });
 });
+
+describe('start-up with colliding event names', () => {
+  it('refuses two watched types with the same singularName', async () => {
+    await expect(bootExampleApp({ seed: false, ioConfig: { contentTypes: ['plugin::users-permissions.user', 'admin::user'] } })).rejects.toThrow(
+      'Error regarding io config: "plugin::users-permissions.user" and "admin::user" both have singularName "user", so their events would collide; watch only one of them',
+    );
+  });
+});

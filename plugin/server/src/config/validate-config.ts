@@ -3,7 +3,7 @@ import type { ContentTypeSettings, PopulateConfig, ResolvedConfig } from './type
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
 const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket'];
-const UID_PATTERN = /^(api|plugin|admin)::[\w-]+\.[\w-]+$/;
+const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
 
 /** Thrown for a configuration the plugin cannot run with; the message names the key. */
 export class ConfigError extends Error {
