@@ -22,7 +22,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => ({
       ],
       socket: {
         serverOptions: {
-          cors: { origin: env('CLIENT_URL', '*').split(','), methods: ['GET', 'POST'] },
+          // The cors package treats '*' as a wildcard only as a plain string, not inside an array.
+          cors: { origin: env('CLIENT_URL') ? env('CLIENT_URL').split(',') : '*', methods: ['GET', 'POST'] },
         },
       },
     },

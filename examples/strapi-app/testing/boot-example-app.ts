@@ -70,6 +70,10 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     }
     rmSync(tmp, { recursive: true, force: true });
   };
+  // Under jsdom, some of Strapi's bundled CommonJS (users-permissions) derives its own file URL from
+  // `document.baseURI` and then cannot `createRequire` it: hide `document` while Strapi loads.
+  const documentDescriptor = Object.getOwnPropertyDescriptor(globalThis, 'document');
+  if (documentDescriptor) delete (globalThis as { document?: unknown }).document;
   try {
     // load() is register() then bootstrap(); the plugin reads its config in bootstrap.
     await strapi.register();
@@ -81,6 +85,8 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     await strapi.destroy().catch(() => {});
     restore();
     throw error;
+  } finally {
+    if (documentDescriptor) Object.defineProperty(globalThis, 'document', documentDescriptor);
   }
   const { port } = strapi.server.httpServer.address() as AddressInfo;
 

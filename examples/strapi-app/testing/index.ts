@@ -1,3 +1,6 @@
+// Types `strapi.$io` for every test that uses these helpers.
+import type {} from '@strapi-live/plugin-io/types';
+
 export { bootExampleApp } from './boot-example-app';
 export type { BootOptions, ExampleApp } from './boot-example-app';
 export { createApiToken, createRole, createUser, findRole, setRolePermissions } from './principals';

@@ -1,4 +1,4 @@
-import './augment-strapi';
+import type {} from './types';
 import type { Core } from '@strapi/strapi';
 import { createIoApi } from './api/io-api';
 import type { SocketIO } from './api/io-api';
