@@ -4,4 +4,8 @@
  */
 export default [
   'plugin/vitest.config.mts',
+  'client/vitest.config.mts',
+  'react/vitest.config.mts',
+  'vue/vitest.config.mts',
+  'examples/e2e/vitest.config.mts',
 ];

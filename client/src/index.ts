@@ -1,3 +1,18 @@
+export { createLiveClient } from './live-client';
+export type { LiveClient, LiveClientOptions } from './live-client';
+export { LiveObserver } from './observers/live-observer';
+export type { LiveResult, LiveStatus } from './live-result';
+export { LiveError } from './live-error';
+export type { LiveErrorCode } from './live-error';
+export type { AuthOption, ConnectionState, ConnectionStatus, LiveSocket } from './connection';
+export type { ReadableStore } from './store';
+export type { Logger } from './logger';
+export { liveEntityKey, liveQueryKey } from './query-options';
+export type { CollectionOptions, EntityOptions, PopulateInput } from './query-options';
+export type { Pagination } from './rest';
+export { compareValues, createComparator, parseSort } from './sort';
+export type { SortField, SortInput, SortObject } from './sort';
+
 export type {
   Ack,
   AckCallback,
@@ -8,6 +23,7 @@ export type {
   CollectionQuery,
   CollectionSubscriptionAck,
   ContentAction,
+  ContentEventListener,
   DeletedDocument,
   DocumentAction,
   DocumentStatus,

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * `npm start` at the root: builds the admin panel once, then runs the app and prints where things are.
+ * `npm start` at the root: builds the admin panel once, then runs the app and prints where things are
+ * (admin, REST, Socket.IO, and the example pages that Strapi serves from public/<name>/).
  * The root script has already compiled the app (tsc) into dist/; Strapi serves the admin from dist/build.
  * Plain JS so that it runs before anything is compiled.
  */
@@ -15,6 +16,13 @@ const adminBuildDir = path.join(distDir, 'build');
 // interrupted build leaves no stamp behind.
 const adminStamp = path.join(adminBuildDir, '.strapi-live-admin.json');
 process.env.STRAPI_TELEMETRY_DISABLED = 'true';
+
+/** The pages of examples/react, examples/vue and examples/vanilla, built into public/<name>/. */
+const EXAMPLE_PAGES = [
+  { name: 'react', label: 'React page' },
+  { name: 'vue', label: 'Vue page' },
+  { name: 'vanilla', label: 'Vanilla JS page' },
+];
 
 const strapiPackageDir = path.dirname(require.resolve('@strapi/strapi/package.json', { paths: [appDir] }));
 const strapiVersion = require(path.join(strapiPackageDir, 'package.json')).version;
@@ -78,7 +86,12 @@ async function main() {
     `  REST API             ${serverUrl}/api/articles   (public read: articles, categories)`,
     `  Socket.IO            ${serverUrl}${ioPath}/   (socket.io-client: ${ioCall})`,
   ];
-  for (const page of app.config.get('examplePages', [])) lines.push(`  ${page.name.padEnd(20)} ${page.url}`);
+  // The example pages (examples/react, vue, vanilla): the root `npm run build` builds them into
+  // public/<name>/, which Strapi's `strapi::public` middleware serves on this same origin.
+  const publicDir = app.dirs.static.public;
+  const builtPages = EXAMPLE_PAGES.filter(({ name }) => fs.existsSync(path.join(publicDir, name, 'index.html')));
+  for (const page of builtPages) lines.push(`  ${page.label.padEnd(20)} ${serverUrl}/${page.name}/`);
+  if (builtPages.length === 0) lines.push(`  Example pages        not built (run \`npm run build\` at the repository root)`);
   lines.push(
     '',
     hasAdmin

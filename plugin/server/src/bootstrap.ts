@@ -13,7 +13,7 @@ import { resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
 import { registerClientEvents } from './socket/client-events';
 import { createAudience } from './socket/audience';
-import { createServer, recoveryWindow } from './socket/create-server';
+import { createServer, forgetRecoverySession, recoveryWindow } from './socket/create-server';
 import { createSessions } from './socket/sessions';
 import { createCollectionSubscriptions } from './subscriptions/collection-subscriptions';
 import { createEntitySubscriptions } from './subscriptions/entity-subscriptions';
@@ -91,6 +91,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       return;
     }
     sessions.attach(socket, authenticated);
+    if (socket.recovered) forgetRecoverySession(io, socket);
     registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));
@@ -102,7 +103,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       rooms = [...socket.rooms];
     });
     socket.on('disconnect', (reason) => {
-      sessions.detach(socket, reason, rooms);
+      if (!sessions.detach(socket, reason, rooms)) forgetRecoverySession(io, socket);
       for (const { handler } of onDisconnect) runUserHandler('disconnect', () => handler(context, socket, reason));
     });
   });

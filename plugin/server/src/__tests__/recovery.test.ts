@@ -72,3 +72,29 @@ describe('connection state recovery', () => {
     socket.close();
   });
 });
+
+describe('sessions that must not come back', () => {
+  it('a socket ended by the server after it recovered once starts a new session when it reconnects', async () => {
+    const socket = await connect(app.url);
+    const received = record(socket);
+    await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Stale' } } });
+    await dropAndReturn(socket, async () => {});
+    expect(socket.recovered).toBe(true);
+
+    const ended = new Promise((resolve) => socket.once('disconnect', resolve));
+    await app.strapi.$io.disconnectSocket(socket.id!, 'Kicked');
+    expect(await ended).toBe('io server disconnect');
+    // Written while nobody may recover the old session: it must not come back without these.
+    await app.strapi.documents(ARTICLE).create({ data: { title: 'Stale' }, status: 'published' });
+    await app.strapi.$io.idle();
+    const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.connect();
+    await back;
+    expect(socket.recovered).toBe(false);
+    await settle(app.strapi, socket);
+    // A new session starts in the broadcast: it did not get the old subscription's rooms back.
+    expect((await app.strapi.$io.getEntitySubscriptions(socket.id!))).toEqual([]);
+    expect(contentEvents(received)).toEqual([]);
+    socket.close();
+  });
+});

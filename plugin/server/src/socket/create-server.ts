@@ -33,3 +33,15 @@ export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerO
 }
 
 export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
+
+/**
+ * Drops the recovery session Socket.IO keeps under a private session id. The in-memory adapter
+ * keeps a session after restoring it, so a socket that recovered once, was then ended for good
+ * (by the server, or by its client) and comes back would recover that old session: old rooms, and
+ * none of the events emitted since. A session is only worth keeping until it is used or ended.
+ */
+export function forgetRecoverySession(io: IoServer, socket: IoSocket): void {
+  const pid = (socket as unknown as { pid?: string }).pid;
+  const sessions = (io.of('/').adapter as unknown as { sessions?: Map<string, unknown> }).sessions;
+  if (pid && sessions instanceof Map) sessions.delete(pid);
+}

@@ -107,14 +107,19 @@ export function createSessions({
       armExpiry(socket, session.principal);
     },
 
-    /** The socket disconnected; if it may recover, its group and rooms stay counted for the window. */
-    detach(socket: IoSocket, reason: string, rooms: Iterable<string>): void {
+    /**
+     * The socket disconnected; if it may recover, its group and rooms stay counted for the window.
+     * Returns whether it may recover.
+     */
+    detach(socket: IoSocket, reason: string, rooms: Iterable<string>): boolean {
       const session = socket.data.io as SocketSession | undefined;
       clearTimeout(timers.get(socket.id));
       timers.delete(socket.id);
-      if (!session) return;
+      if (!session) return false;
       const leave = () => access.leave(session.groupKey);
-      if (!audience.remember(socket.id, rooms, reason, leave)) leave();
+      const recoverable = audience.remember(socket.id, rooms, reason, leave);
+      if (!recoverable) leave();
+      return recoverable;
     },
 
     /**

@@ -1,0 +1,332 @@
+import type { QueryClient } from '@tanstack/query-core';
+import { createCacheEntry } from './cache-entry';
+import type { CacheEntry } from './cache-entry';
+import { applyEvent, emptyState, fromFetch, recordEvent } from './collection-state';
+import type { CollectionState, Outcome } from './collection-state';
+import { LiveError, toLiveError } from './live-error';
+import type { LiveResult } from './live-result';
+import type { Logger } from './logger';
+import { learnShape, planPopulate, project } from './projection';
+import type { PopulatePlan, Shape } from './projection';
+import type { ContentAction, EventMeta, RestInfo, StrapiDocument } from './protocol';
+import type { NormalizedQuery, PopulateInput } from './query-options';
+import type { Pagination, RestClient } from './rest';
+import { createStore } from './store';
+import type { ReadableStore } from './store';
+import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
+
+interface Queued {
+  document: unknown;
+  meta: EventMeta;
+  /** Arrived while a REST read of the query was in flight. */
+  duringFetch: boolean;
+}
+
+/** A list read in several requests may have shifted between them; read it again this many times. */
+const MAX_CONSISTENT_READS = 3;
+const RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
+
+const isRetryable = (error: LiveError) => error.code === 'NETWORK_ERROR' || (error.code === 'HTTP_ERROR' && (error.status ?? 0) >= 500);
+
+/**
+ * One live query (a collection, or one entity): the server subscription it rides on, the REST
+ * reads, the events applied in order on top of them, and its data in the TanStack Query cache.
+ * Shared by every observer of the same query.
+ *
+ * The order of things is what keeps it correct: subscribe first; read REST once the server has
+ * acknowledged; queue every event meanwhile; then apply the queued events on top of what was read.
+ */
+export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements SubscriptionConsumer {
+  readonly query: NormalizedQuery;
+  private readonly rest: RestClient;
+  private readonly registry: SubscriptionRegistry;
+  private readonly cache: CacheEntry;
+  private readonly logger: Logger;
+  private readonly plan: PopulatePlan;
+  private readonly store;
+
+  private state: CollectionState<T> = emptyState();
+  private queue: Queued[] = [];
+  private restInfo: RestInfo | undefined;
+  private shape: Shape | undefined;
+  private generation = 0;
+  private fetchingList = false;
+  private busy = false;
+  private loaded = false;
+  private online = false;
+  private synced = false;
+  private error: LiveError | null = null;
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private release: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
+  /** The items last written to the cache. */
+  private written: readonly T[] | undefined;
+  /** The data was dropped (access refused): the snapshot and the cache show none. */
+  private cleared = false;
+
+  constructor(options: { query: NormalizedQuery; rest: RestClient; registry: SubscriptionRegistry; queryClient: QueryClient; logger: Logger }) {
+    this.query = options.query;
+    this.rest = options.rest;
+    this.registry = options.registry;
+    this.cache = createCacheEntry(options.queryClient, options.query.queryKey);
+    this.logger = options.logger;
+    this.plan = planPopulate(this.query.rest.populate as PopulateInput | undefined);
+    this.store = createStore<LiveResult<unknown>>(LiveQuery.peek(options.queryClient, this.query), (error) =>
+      this.logger.error('An observer listener threw', error),
+    );
+  }
+
+  /** The snapshot of a query nobody observes yet: cached data if there is some, else pending. */
+  static peek(queryClient: QueryClient, query: NormalizedQuery): LiveResult<unknown> {
+    const cached = queryClient.getQueryData(query.queryKey);
+    return Object.freeze({
+      data: cached,
+      status: cached === undefined ? 'pending' : 'success',
+      error: null,
+      isLive: false,
+      isFetching: false,
+    });
+  }
+
+  get snapshot(): ReadableStore<LiveResult<unknown>> {
+    return this.store;
+  }
+
+  start(): void {
+    if (this.release) return;
+    this.cache.hold();
+    this.release = this.registry.acquire(this.query.server, this.query.serverHash, this);
+  }
+
+  stop(): void {
+    this.generation += 1;
+    this.fetchingList = false;
+    this.settleWaiters();
+    clearTimeout(this.retryTimer);
+    this.release?.();
+    this.release = undefined;
+    this.cache.let();
+    this.online = false;
+    this.queue = [];
+    this.publish();
+  }
+
+  /** Reads the query again over REST (events meanwhile are queued and applied on top). */
+  refetch(): Promise<void> {
+    if (!this.restInfo) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push(resolve));
+    void this.readList();
+    return done;
+  }
+
+  // SubscriptionConsumer
+
+  onActive(rest: RestInfo): void {
+    if (rest.kind !== 'collectionType') {
+      this.onError(new LiveError('INVALID_QUERY', `${this.query.uid} is a single type: live single types are not supported yet`));
+      return;
+    }
+    this.restInfo = rest;
+    this.online = true;
+    this.synced = false;
+    this.retries = 0;
+    void this.readList();
+  }
+
+  onEvent(document: unknown, meta: EventMeta): void {
+    this.queue.push({ document, meta, duringFetch: this.fetchingList });
+    this.pump();
+  }
+
+  onOffline(): void {
+    this.online = false;
+    this.publish();
+  }
+
+  onRecovered(): void {
+    this.online = true;
+    this.publish();
+  }
+
+  onError(error: LiveError): void {
+    this.error = error;
+    if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') {
+      // The principal may not read this (any more): do not keep showing what another could.
+      this.state = fromFetch(this.state, [], undefined);
+      this.loaded = false;
+      this.written = undefined;
+      this.cleared = true;
+    }
+    this.publish();
+  }
+
+  // Reading and applying
+
+  private params(): Record<string, unknown> {
+    return this.query.rest;
+  }
+
+  private async readList(attempt = 1): Promise<void> {
+    const rest = this.restInfo;
+    if (!rest) return;
+    const generation = ++this.generation;
+    clearTimeout(this.retryTimer);
+    // What arrived before this read was sent is in what it returns: remember it, do not apply it.
+    for (const { meta } of this.queue) this.state = recordEvent(this.state, meta);
+    this.queue = [];
+    this.fetchingList = true;
+    this.busy = true;
+    this.publish();
+    let items: T[];
+    let pagination: Pagination | undefined;
+    let pages = 1;
+    try {
+      if (this.query.kind === 'entity') {
+        const document = await this.rest.one<T>(rest.path, this.query.documentId!, this.params());
+        items = document ? [document] : [];
+      } else if (this.query.page) {
+        ({ data: items, pagination } = await this.rest.list<T>(rest.path, this.params(), this.query.page));
+      } else {
+        ({ data: items, pages } = await this.rest.listAll<T>(rest.path, this.params()));
+      }
+    } catch (caught) {
+      if (generation !== this.generation) return;
+      const error = toLiveError(caught, 'NETWORK_ERROR');
+      this.fetchingList = false;
+      this.busy = false;
+      this.error = error;
+      this.logger.warn(`reading ${this.query.uid} failed: ${error.message}`);
+      if (isRetryable(error) && this.release) {
+        const delay = RETRY_DELAYS[Math.min(this.retries, RETRY_DELAYS.length - 1)]!;
+        this.retries += 1;
+        this.retryTimer = setTimeout(() => void this.readList(), delay);
+      }
+      this.publish();
+      this.settleWaiters();
+      return;
+    }
+    if (generation !== this.generation) return;
+    const moved = this.queue.some(({ meta }) => meta.action !== 'update');
+    if (pages > 1 && moved && attempt < MAX_CONSISTENT_READS) {
+      // Pages read apart while documents entered or left: a document may have slipped between them.
+      return this.readList(attempt + 1);
+    }
+    this.retries = 0;
+    this.shape = learnShape(this.shape, items, this.plan);
+    this.state = fromFetch(this.state, items, pagination);
+    this.fetchingList = false;
+    this.busy = false;
+    this.loaded = true;
+    this.synced = true;
+    this.error = null;
+    this.publish();
+    this.settleWaiters();
+    this.pump();
+  }
+
+  private settleWaiters(): void {
+    if (this.fetchingList) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Applies queued events in order, one at a time (a REST read of one document may be needed). */
+  private pump(): void {
+    while (!this.busy && this.loaded && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      const { meta } = next;
+      const action: ContentAction = meta.action;
+      if (this.state.seen.includes(meta.eventId)) continue;
+      const clock = this.state.clocks.get(meta.documentId);
+      if (clock !== undefined && meta.ts < clock) continue;
+      if (action === 'delete') {
+        this.apply(next, null);
+        continue;
+      }
+      const document = project<T>(next.document as StrapiDocument, this.shape, this.plan);
+      if (document) {
+        this.apply(next, document);
+        continue;
+      }
+      this.readOne(next);
+    }
+  }
+
+  /** The event's document is not in this query's REST shape: read it as REST returns it. */
+  private readOne(event: Queued): void {
+    const rest = this.restInfo!;
+    const generation = this.generation;
+    this.busy = true;
+    this.rest.one<T>(rest.path, event.meta.documentId, this.params()).then(
+      (document) => {
+        if (generation !== this.generation) return;
+        this.busy = false;
+        if (document) this.shape = learnShape(this.shape, [document], this.plan);
+        this.apply(event, document);
+        this.pump();
+      },
+      (caught: unknown) => {
+        if (generation !== this.generation) return;
+        this.busy = false;
+        this.logger.warn(`reading ${this.query.uid} ${event.meta.documentId} failed: ${toLiveError(caught).message}; reading the query again`);
+        void this.readList();
+      },
+    );
+  }
+
+  private apply(event: Queued, document: T | null): void {
+    const { state, outcome } = applyEvent<T>(
+      this.state,
+      { action: event.meta.action, document, meta: event.meta, ambiguous: event.duringFetch },
+      { sort: this.query.sort, page: this.query.page },
+    );
+    this.logOutcome(event.meta, outcome);
+    this.state = state;
+    if (outcome === 'refetch') {
+      void this.readList();
+      return;
+    }
+    if (outcome === 'applied') this.publish();
+  }
+
+  private logOutcome(meta: EventMeta, outcome: Outcome): void {
+    this.logger.debug(
+      `${this.query.queryHash} ${meta.action} ${meta.documentId} (${meta.eventId}): ${outcome}${this.state.pagination ? ` total ${this.state.pagination.total}` : ''}`,
+    );
+  }
+
+  private publish(): void {
+    const previous = this.store.get();
+    let data = previous.data;
+    if (this.cleared) data = undefined;
+    if (this.loaded && this.written !== this.state.items) {
+      this.cleared = false;
+      this.written = this.state.items;
+      data = this.cache.write(this.query.kind === 'entity' ? (this.state.items[0] ?? null) : this.state.items);
+    }
+    if (this.error) this.cache.fail(this.error, this.cleared);
+    const pagination = this.query.page ? this.state.pagination : undefined;
+    const status = this.error ? 'error' : data === undefined ? 'pending' : 'success';
+    const isLive = this.online && this.synced && this.release !== undefined;
+    const isFetching = this.fetchingList;
+    if (
+      previous.data === data &&
+      previous.status === status &&
+      previous.error === this.error &&
+      previous.isLive === isLive &&
+      previous.isFetching === isFetching &&
+      samePagination(previous.pagination, pagination)
+    ) {
+      return;
+    }
+    this.store.set(Object.freeze({ data, status, error: this.error, isLive, isFetching, ...(pagination ? { pagination: Object.freeze({ ...pagination }) } : {}) }));
+  }
+}
+
+function samePagination(a: Pagination | undefined, b: Pagination | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.page === b.page && a.pageSize === b.pageSize && a.pageCount === b.pageCount && a.total === b.total;
+}

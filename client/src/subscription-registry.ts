@@ -1,0 +1,230 @@
+import type { Connection } from './connection';
+import { LiveError, isServerErrorCode } from './live-error';
+import type { Logger } from './logger';
+import type { CollectionQuery, CollectionSubscriptionAck, EventMeta, RestInfo } from './protocol';
+
+/** What a server subscription tells the live queries that share it. */
+export interface SubscriptionConsumer {
+  /** Subscribed (again): the server now sends its events; read REST and apply them on top. */
+  onActive(rest: RestInfo): void;
+  /** A content event for this subscription (create = entered, update = changed, delete = left). */
+  onEvent(document: unknown, meta: EventMeta): void;
+  /** The connection dropped: events may be missed until {@link onRecovered} or {@link onActive}. */
+  onOffline(): void;
+  /** The connection came back with its session: the server replayed what was missed. */
+  onRecovered(): void;
+  /** The server refused the subscription. */
+  onError(error: LiveError): void;
+}
+
+interface Entry {
+  hash: string;
+  query: CollectionQuery;
+  consumers: Set<SubscriptionConsumer>;
+  state: 'idle' | 'subscribing' | 'active' | 'failed';
+  /** Bumped on each attempt, so a late acknowledgement of an earlier one is ignored. */
+  attempt: number;
+  id?: string;
+  rest?: RestInfo;
+  error?: LiveError;
+  retry?: ReturnType<typeof setTimeout>;
+}
+
+const PENDING_LIMIT = 1000;
+
+/**
+ * Server subscriptions, shared and reference-counted: queries that differ only in REST options
+ * (sort, populate, pagination...) and every observer of them cost one `subscribe`. Routes each
+ * event to the subscriptions with the id in its `meta.subscription`, and makes the subscriptions
+ * again after a reconnect that did not recover the session.
+ */
+export function createSubscriptionRegistry({ connection, logger, ackTimeout }: { connection: Connection; logger: Logger; ackTimeout: number }) {
+  const entries = new Map<string, Entry>();
+  const byId = new Map<string, Set<Entry>>();
+  /** Events that arrived before the acknowledgement that says which subscription they are for. */
+  let pending: { document: unknown; meta: EventMeta }[] = [];
+  /** Ids released while disconnected: a recovered session still has them. */
+  const releasedOffline = new Set<string>();
+
+  function link(entry: Entry, id: string | undefined): void {
+    if (entry.id !== undefined) {
+      const peers = byId.get(entry.id);
+      peers?.delete(entry);
+      if (peers?.size === 0) byId.delete(entry.id);
+    }
+    entry.id = id;
+    if (id !== undefined) {
+      const peers = byId.get(id) ?? new Set<Entry>();
+      peers.add(entry);
+      byId.set(id, peers);
+    }
+  }
+
+  let closed = false;
+
+  function unsubscribe(id: string): void {
+    if (closed || byId.has(id)) return; // closed, or another query maps to the same server subscription
+    if (!connection.connected) {
+      releasedOffline.add(id);
+      return;
+    }
+    connection.request('unsubscribe', { id }, ackTimeout).then(
+      (response) => {
+        if (!response.success) logger.warn(`unsubscribe ${id} refused: ${response.error.message}`);
+      },
+      (error: Error) => logger.debug(`unsubscribe ${id}: ${error.message}`),
+    );
+  }
+
+  function subscribe(entry: Entry): void {
+    clearTimeout(entry.retry);
+    if (closed) return;
+    if (!connection.connected) {
+      entry.state = 'idle';
+      return;
+    }
+    const attempt = ++entry.attempt;
+    entry.state = 'subscribing';
+    connection.request<CollectionSubscriptionAck>('subscribe', entry.query, ackTimeout).then(
+      (response) => {
+        if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) {
+          if (response.success && entries.get(entry.hash) !== entry) unsubscribe(response.id);
+          return;
+        }
+        if (!response.success) {
+          const { code, message } = response.error;
+          entry.state = 'failed';
+          entry.error = new LiveError(isServerErrorCode(code) ? code : 'INTERNAL_ERROR', `subscribe ${entry.query.uid} refused: ${message}`);
+          logger.warn(entry.error.message);
+          for (const consumer of [...entry.consumers]) consumer.onError(entry.error);
+          return;
+        }
+        link(entry, response.id);
+        entry.rest = response.rest;
+        entry.state = 'active';
+        entry.error = undefined;
+        const claimed = pending.filter(({ meta }) => meta.subscription === response.id);
+        pending = pending.filter(({ meta }) => meta.subscription !== response.id);
+        if (![...entries.values()].some((other) => other.state === 'subscribing')) pending = [];
+        for (const consumer of [...entry.consumers]) {
+          for (const { document, meta } of claimed) consumer.onEvent(document, meta);
+          consumer.onActive(response.rest);
+        }
+      },
+      (error: LiveError) => {
+        if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) return;
+        entry.state = 'idle';
+        // Lost with the connection: made again on connect. A timeout on a live connection: try again.
+        if (connection.connected) {
+          logger.warn(`${error.message}; trying again`);
+          entry.retry = setTimeout(() => subscribe(entry), 1000);
+        }
+      },
+    );
+  }
+
+  connection.onContentEvent((document, meta) => {
+    const id = meta.subscription;
+    if (id === undefined) return;
+    const targets = byId.get(id);
+    if (targets && targets.size > 0) {
+      for (const entry of [...targets]) for (const consumer of [...entry.consumers]) consumer.onEvent(document, meta);
+      return;
+    }
+    if ([...entries.values()].some((entry) => entry.state === 'subscribing') && pending.length < PENDING_LIMIT) {
+      pending.push({ document, meta });
+    }
+  });
+
+  // Given up connecting (credentials refused, auth callback failed): every query says why.
+  connection.status.subscribe(({ state, error }) => {
+    if (state !== 'disconnected' || !error) return;
+    for (const entry of entries.values()) {
+      if (entry.state !== 'failed') for (const consumer of [...entry.consumers]) consumer.onError(error);
+    }
+  });
+
+  connection.onDisconnect(() => {
+    for (const entry of entries.values()) {
+      clearTimeout(entry.retry);
+      for (const consumer of [...entry.consumers]) consumer.onOffline();
+    }
+  });
+
+  connection.onConnect((recovered) => {
+    if (recovered) {
+      for (const id of releasedOffline) unsubscribe(id);
+      releasedOffline.clear();
+      for (const entry of entries.values()) {
+        if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onRecovered();
+        else if (entry.state !== 'failed') subscribe(entry);
+      }
+      return;
+    }
+    // A new session: the server holds none of our subscriptions.
+    releasedOffline.clear();
+    pending = [];
+    for (const entry of entries.values()) {
+      link(entry, undefined);
+      entry.attempt += 1;
+      entry.state = 'idle';
+    }
+    for (const entry of entries.values()) subscribe(entry);
+  });
+
+  return {
+    /**
+     * Adds a consumer to the subscription of `query` (made if it is the first); returns the
+     * function that removes it (and ends the subscription with its last consumer).
+     */
+    acquire(query: CollectionQuery, hash: string, consumer: SubscriptionConsumer): () => void {
+      if (closed) return () => {};
+      let entry = entries.get(hash);
+      if (!entry) {
+        entry = { hash, query, consumers: new Set(), state: 'idle', attempt: 0 };
+        entries.set(hash, entry);
+        entry.consumers.add(consumer);
+        subscribe(entry);
+        const { state, error } = connection.status.get();
+        if (entry.state === 'idle' && state === 'disconnected' && error) consumer.onError(error);
+      } else {
+        entry.consumers.add(consumer);
+        if (entry.state === 'active' && entry.rest) {
+          consumer.onActive(entry.rest);
+          // Subscribed, but the connection is down: live again when it recovers (or resubscribes).
+          if (!connection.connected) consumer.onOffline();
+        }
+        else if (entry.state === 'failed' && entry.error) consumer.onError(entry.error);
+      }
+      const held = entry;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        held.consumers.delete(consumer);
+        if (held.consumers.size > 0 || entries.get(hash) !== held) return;
+        entries.delete(hash);
+        clearTimeout(held.retry);
+        held.attempt += 1;
+        const id = held.id;
+        link(held, undefined);
+        if (id !== undefined) unsubscribe(id);
+      };
+    },
+
+    /** How many server subscriptions are held (for tests and diagnostics). */
+    get size(): number {
+      return entries.size;
+    },
+
+    close(): void {
+      closed = true;
+      for (const entry of entries.values()) clearTimeout(entry.retry);
+      entries.clear();
+      byId.clear();
+      pending = [];
+    },
+  };
+}
+
+export type SubscriptionRegistry = ReturnType<typeof createSubscriptionRegistry>;

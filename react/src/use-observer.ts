@@ -1,0 +1,13 @@
+import { useCallback, useSyncExternalStore } from 'react';
+import type { LiveObserver, LiveResult } from '@strapi-live/client';
+
+/** What every live hook renders on the server and during hydration: nothing fetched, nothing connected. */
+const SERVER_RESULT: LiveResult<never> = Object.freeze({ data: undefined, status: 'pending', error: null, isLive: false, isFetching: false });
+const getServerResult = () => SERVER_RESULT;
+
+/** Reads an observer's snapshot and re-renders when it changes; subscribing is what starts it. */
+export function useObserver<T>(observer: LiveObserver<T>): LiveResult<T> {
+  const subscribe = useCallback((onChange: () => void) => observer.subscribe(() => onChange()), [observer]);
+  const getSnapshot = useCallback(() => observer.getCurrentResult(), [observer]);
+  return useSyncExternalStore(subscribe, getSnapshot, getServerResult);
+}
