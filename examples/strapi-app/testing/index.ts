@@ -9,3 +9,5 @@ export { connect, contentEvents, record, settle } from './clients';
 export type { Received } from './clients';
 export { useExampleApp } from './use-example-app';
 export type { Listener } from './use-example-app';
+export { spyOnServer } from './server-spy';
+export type { ServerMessage, ServerSpy } from './server-spy';

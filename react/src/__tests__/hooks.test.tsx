@@ -8,8 +8,8 @@ import type { CollectionOptions, LiveClient, LiveClientOptions } from '@strapi-l
 import { bootExampleApp } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
 import { LiveProvider, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveStatus } from '../index';
-import { spyOnServer } from './server-spy';
-import type { ServerSpy } from './server-spy';
+import { spyOnServer } from 'example-strapi-app/testing';
+import type { ServerSpy } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 
