@@ -303,8 +303,12 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     if (this.cleared) data = undefined;
     if (this.loaded && this.written !== this.state.items) {
       this.cleared = false;
-      this.written = this.state.items;
       data = this.cache.write(this.query.kind === 'entity' ? (this.state.items[0] ?? null) : this.state.items);
+      // Hold what the cache holds (structurally shared): the next write then compares documents by
+      // identity instead of deeply, which after a re-read would be every document on every event.
+      const shared = this.query.kind === 'entity' ? (data === null || data === undefined ? [] : [data]) : data;
+      if (Array.isArray(shared) && shared.length === this.state.items.length) this.state = { ...this.state, items: shared as typeof this.state.items };
+      this.written = this.state.items;
     }
     if (this.error) this.cache.fail(this.error, this.cleared);
     const pagination = this.query.page ? this.state.pagination : undefined;
