@@ -88,7 +88,9 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     connection.request<CollectionSubscriptionAck>('subscribe', entry.query, ackTimeout).then(
       (response) => {
         if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) {
-          if (response.success && entries.get(entry.hash) !== entry) unsubscribe(response.id);
+          // Released while in flight. If the same query was acquired again meanwhile, its own
+          // subscribe (idempotent on the server) lands after this one: unsubscribing would end it.
+          if (response.success && entries.get(entry.hash) !== entry && !entries.has(entry.hash)) unsubscribe(response.id);
           return;
         }
         if (!response.success) {

@@ -135,6 +135,24 @@ describe('a live collection', () => {
     expect(tally.count('subscribe')).toBe(1);
   });
 
+  it('keeps a query acquired again while its released subscribe was still unanswered', async () => {
+    const prefix = uniquePrefix('inflight');
+    const live = h.client();
+    live.connect();
+    await vi.waitFor(() => expect(live.status.get().state).toBe('connected'));
+    const query = { filters: byPrefix(prefix) };
+    // Released a task later, before the server answered its subscribe...
+    const first = live.collection<Article>(ARTICLE, query).subscribe(() => {});
+    first();
+    await nextTask();
+    // ...and wanted again: the late answer to the first subscribe must not end the second.
+    const observer = live.collection<Article>(ARTICLE, query);
+    h.watch(observer);
+    await vi.waitFor(() => expect(observer.getCurrentResult().isLive).toBe(true));
+    await publish(`${prefix}late`);
+    await vi.waitFor(() => expect(titles(observer.getCurrentResult().data)).toEqual([`${prefix}late`]));
+  });
+
   it('reads REST at the path the subscribe acknowledgement gives, never a guessed plural', async () => {
     const urls: string[] = [];
     const live = h.client({ fetch: (input, init) => (urls.push(String(input)), fetch(input, init)) });

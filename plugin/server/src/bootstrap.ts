@@ -41,7 +41,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const audience = createAudience(io, recoveryWindow(config.serverOptions));
   const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const queries = createCollectionSubscriptions({ strapi, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries });
   const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
 

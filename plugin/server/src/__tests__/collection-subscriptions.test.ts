@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
+import { useExampleApp, connect, contentEvents, createRole, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
@@ -53,9 +53,12 @@ describe('subscribe', () => {
     await settle(app.strapi, socket);
     expect(take(received)).toEqual([]); // not matching, and the socket left the broadcast
 
-    await articles().update({ documentId, data: { title: 'Live one' }, status: 'published' });
-    await articles().update({ documentId, data: { title: 'Live two' }, status: 'published' });
-    await articles().update({ documentId, data: { title: 'Dead' }, status: 'published' });
+    // One at a time: events describe the document as it is when they are delivered, so writes in
+    // quick succession may fold into fewer events (ending in the same state).
+    for (const title of ['Live one', 'Live two', 'Dead']) {
+      await articles().update({ documentId, data: { title }, status: 'published' });
+      await app.strapi.$io.idle();
+    }
     await settle(app.strapi, socket);
     expect(take(received)).toEqual([
       ['article:create', documentId, id],
@@ -126,6 +129,32 @@ describe('subscribe', () => {
     const doc = await articles().create({ data: { title: 'Broadcast again' }, status: 'published' });
     await settle(app.strapi, socket);
     expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);
+  });
+
+  it("handles one socket's messages in order: a subscribe and its unsubscribe sent together leave no subscription", async () => {
+    const { socket, received } = await listen();
+    const subscribed = socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Racing' } } });
+    const { id } = await subscribed.then((ack) => ack).catch(() => ({ id: '' }));
+    // Sent back to back without waiting: the unsubscribe is cheap, the subscribe is not.
+    const again = socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Racing' } } });
+    const gone = socket.emitWithAck('unsubscribe', { id });
+    expect((await again).success).toBe(true);
+    expect(await gone).toEqual({ success: true, id });
+    const doc = await articles().create({ data: { title: 'Racing' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);
+  });
+
+  it('keeps a collection subscription live when its user moves to another role', async () => {
+    const { id: userId, jwt } = await createUser(app.strapi);
+    const { socket, received } = await listen({ strategy: 'jwt', token: jwt });
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Moved role' } } });
+    const readers = await createRole(app.strapi, [`${ARTICLE}.find`, `${ARTICLE}.findOne`]);
+    await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id: userId }, data: { role: readers.id } });
+    await app.strapi.$io.idle();
+    const doc = await articles().create({ data: { title: 'Moved role 1' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, id]]);
   });
 
   it.each([

@@ -7,7 +7,15 @@ const ARTICLE = 'api::article.article';
 let app: ExampleApp;
 
 beforeAll(async () => {
-  app = await bootExampleApp({ seed: false });
+  // The app sets its own recovery window, as the seed's production config does with server options:
+  // recovered sockets must still be authenticated again (Socket.IO's default would skip that).
+  app = await bootExampleApp({
+    seed: false,
+    ioConfig: {
+      contentTypes: [{ uid: ARTICLE, populate: ['category'] }],
+      socket: { serverOptions: { connectionStateRecovery: { maxDisconnectionDuration: 30_000 } } },
+    },
+  });
 });
 afterAll(async () => {
   await app?.stop();

@@ -35,25 +35,34 @@ export function captureChanges(
     const locale = localized && typeof ctx.params.locale === 'string' && ctx.params.locale !== '*' ? ctx.params.locale : undefined;
     const knownId = typeof ctx.params.documentId === 'string' ? ctx.params.documentId : undefined;
     const rows = (documentId: string) => readRows(strapi, ctx.uid, documentId, locale);
-
-    const before = draftAndPublish && knownId && ctx.action !== 'clone' ? await rows(knownId) : [];
-    const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
-
-    const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
-    if (!documentId) return result;
     const cause: DocumentAction = ctx.action === 'clone' ? 'create' : (ctx.action as DocumentAction);
 
-    let pending: () => DocumentChange[];
-    if (draftAndPublish) {
-      // Read inside the write's transaction: exactly the state this write produced.
-      const after = await rows(documentId);
-      pending = () => diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after);
-    } else {
-      const locales = result?.entries?.map((entry) => entry.locale ?? null) ?? [result?.locale ?? locale ?? null];
-      pending = () => plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]);
-    }
-    afterCommit(strapi, () => onChanges(pending()));
-    return result;
+    // One transaction around the write (Strapi's own joins it): the rows read before and after are
+    // exactly the states this write went between, and the change is handed over only once the
+    // outermost transaction commits. A write that throws or rolls back hands over nothing.
+    return strapi.db.transaction(async ({ onCommit }) => {
+      const before = draftAndPublish && knownId && ctx.action !== 'clone' ? await rows(knownId) : [];
+      const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
+      const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
+      if (!documentId) return result;
+
+      let pending: () => DocumentChange[];
+      if (draftAndPublish) {
+        const after = await rows(documentId);
+        pending = () => diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after);
+      } else {
+        const locales = result?.entries?.map((entry) => entry.locale ?? null) ?? [result?.locale ?? locale ?? null];
+        pending = () => plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]);
+      }
+      onCommit(() => {
+        try {
+          onChanges(pending());
+        } catch (error) {
+          strapi.log.error(`[io] could not publish a content change: ${(error as Error).message}`);
+        }
+      });
+      return result;
+    });
   });
 }
 
@@ -62,22 +71,4 @@ async function readRows(strapi: Core.Strapi, uid: string, documentId: string, lo
     select: ['id', 'locale', 'publishedAt'],
     where: locale ? { documentId, locale } : { documentId },
   })) as DocumentRow[];
-}
-
-/** Runs `callback` once the current transaction, if any, has committed. */
-function afterCommit(strapi: Core.Strapi, callback: () => void): void {
-  const run = () => {
-    try {
-      callback();
-    } catch (error) {
-      strapi.log.error(`[io] could not publish a content change: ${(error as Error).message}`);
-    }
-  };
-  if (!strapi.db.inTransaction()) {
-    run();
-    return;
-  }
-  void strapi.db.transaction(({ onCommit }) => {
-    onCommit(run);
-  });
 }

@@ -5,6 +5,7 @@ import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
+import { withQueryLock } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
@@ -67,17 +68,24 @@ export function createDelivery({
 
   /** Enter, change or leave: what this change means to one live query, and its membership updated. */
   async function queryTargets(query: LiveQuery, groups: string[], documentId: string, viewAction: ContentAction): Promise<Emission[]> {
-    const was = query.members.has(documentId);
-    stats.evaluated += viewAction === 'delete' ? 0 : 1;
-    const is = viewAction !== 'delete' && (await queries.matches(query.def, documentId));
-    if (is) query.members.add(documentId);
-    else query.members.delete(documentId);
-    const action: ContentAction | null = !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
-    if (!action) return [];
+    const action = await withQueryLock(query, async (): Promise<ContentAction | null> => {
+      const was = query.members.has(documentId);
+      stats.evaluated += viewAction === 'delete' ? 0 : 1;
+      const is = viewAction !== 'delete' && (await queries.matches(query.def, documentId));
+      if (is) query.members.add(documentId);
+      else query.members.delete(documentId);
+      return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
+    });
+    return action ? queryEmissions(query, groups, action) : [];
+  }
+
+  /** One emission per group allowed to read the query's type, to that group's room of the query. */
+  async function queryEmissions(query: LiveQuery, groups: string[], action: ContentAction): Promise<Emission[]> {
     const emissions: Emission[] = [];
     for (const groupKey of groups) {
-      if (!(await access.canRead(groupKey, query.def.uid, 'find'))) continue;
-      emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+      if (await access.canRead(groupKey, query.def.uid, 'find')) {
+        emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+      }
     }
     return emissions;
   }
@@ -92,7 +100,8 @@ export function createDelivery({
   async function send(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, emissions: Emission[], meta: EventMeta) {
     const reader = createViewReader({ strapi, access, type, documentId, locale, status, stats });
     for (const emission of emissions) {
-      if (!type.actions.has(emission.action)) continue;
+      // `actions` trims the seed-style broadcast; a subscription needs every enter and leave to stay right.
+      if (!emission.subscription && !type.actions.has(emission.action)) continue;
       const payload = emission.action === 'delete' ? { documentId, locale } : await reader.forGroup(emission.groupKey);
       if (payload) emit(type, payload, emission, meta);
     }
@@ -100,21 +109,19 @@ export function createDelivery({
 
   /** A related document changed (a category renamed): re-evaluate the queries that filter through it. */
   async function deliverRelated(change: DocumentChange): Promise<void> {
+    const relatedHasDrafts = change.draft !== null || (strapi.getModel(change.uid as never) as { options?: { draftAndPublish?: boolean } } | undefined)?.options?.draftAndPublish === true;
     for (const { query, groups } of queries.dependentsOf(change.uid)) {
       const type = watched.get(query.def.uid);
-      if (!type) continue;
-      const next = await queries.evaluateMembers(query.def);
-      const entered = [...next].filter((id) => !query.members.has(id));
-      const left = [...query.members].filter((id) => !next.has(id));
-      query.members = next;
+      // A draft edit of a related document cannot move anything in or out of a published-view query.
+      if (!type || (relatedHasDrafts && !change[query.def.status])) continue;
+      const { entered, left } = await withQueryLock(query, async () => {
+        const next = await queries.evaluateMembers(query.def);
+        const diff = { entered: [...next].filter((id) => !query.members.has(id)), left: [...query.members].filter((id) => !next.has(id)) };
+        query.members = next;
+        return diff;
+      });
       for (const [documentIds, action] of [[entered, 'create'], [left, 'delete']] as const) {
         for (const documentId of documentIds) {
-          const emissions: Emission[] = [];
-          for (const groupKey of groups) {
-            if (await access.canRead(groupKey, query.def.uid, 'find')) {
-              emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
-            }
-          }
           const meta: EventMeta = {
             uid: query.def.uid,
             action,
@@ -125,7 +132,7 @@ export function createDelivery({
             eventId: nextEventId(),
             ts: change.ts,
           };
-          await send(type, documentId, query.def.locale ?? null, query.def.status, emissions, meta);
+          await send(type, documentId, query.def.locale ?? null, query.def.status, await queryEmissions(query, groups, action), meta);
         }
       }
     }
@@ -139,7 +146,7 @@ export function createDelivery({
       const viewAction = change[status];
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
-      for (const { query, groups } of queries.forType(type.uid, status)) {
+      for (const { query, groups } of await queries.forChange(type.uid, status, change.locale)) {
         emissions.push(...(await queryTargets(query, groups, change.documentId, viewAction)));
       }
       if (emissions.length === 0) continue;

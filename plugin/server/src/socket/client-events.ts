@@ -10,24 +10,30 @@ type Handler = (payload: unknown) => Promise<object>;
  * Wires the messages a client may send. Each is validated by its handler and answered with
  * `{ success: true, ... }` or `{ success: false, error: { code, message } }`; a client that passed
  * no acknowledgement callback gets failures as an `io:error` event instead, never silence.
+ * One socket's messages are handled one after another, in the order sent: a `subscribe` followed
+ * by its `unsubscribe` cannot finish the other way round, and a burst cannot get past the
+ * subscription limit by being checked all at once.
  */
 export function registerClientEvents(
   strapi: Core.Strapi,
   socket: IoSocket,
   { entities, queries }: { entities: EntitySubscriptions; queries: CollectionSubscriptions },
 ): void {
+  let queue: Promise<void> = Promise.resolve();
   const handle = (event: string, handler: Handler) => {
-    socket.on(event, async (...args: unknown[]) => {
+    socket.on(event, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-      try {
-        const result = await handler(args[0]);
-        ack?.({ success: true, ...result });
-      } catch (error) {
-        if (!(error instanceof AckError)) strapi.log.error(`[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
-        const response = ackForError(error);
-        if (ack) ack(response);
-        else socket.emit('io:error', response.error);
-      }
+      queue = queue.then(async () => {
+        try {
+          const result = await handler(args[0]);
+          ack?.({ success: true, ...result });
+        } catch (error) {
+          if (!(error instanceof AckError)) strapi.log.error(`[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
+          const response = ackForError(error);
+          if (ack) ack(response);
+          else socket.emit('io:error', response.error);
+        }
+      });
     });
   };
 

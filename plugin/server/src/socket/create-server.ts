@@ -9,10 +9,11 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record
 
 export const DEFAULT_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false };
 
-/** How long a dropped socket may come back with its session (0 when recovery is off). */
+/** How long a dropped socket may come back with its session (0 when the app turned recovery off with `false`). */
 export function recoveryWindow(serverOptions: Partial<ServerOptions>): number {
-  const recovery = serverOptions.connectionStateRecovery === undefined ? DEFAULT_RECOVERY : serverOptions.connectionStateRecovery;
-  return recovery ? recovery.maxDisconnectionDuration ?? DEFAULT_RECOVERY.maxDisconnectionDuration : 0;
+  const recovery = serverOptions.connectionStateRecovery;
+  if ((recovery as unknown) === false) return 0;
+  return recovery?.maxDisconnectionDuration ?? DEFAULT_RECOVERY.maxDisconnectionDuration;
 }
 
 /**
@@ -23,9 +24,13 @@ export function recoveryWindow(serverOptions: Partial<ServerOptions>): number {
  */
 export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
   const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
+  const { connectionStateRecovery, ...rest } = serverOptions;
   const io: IoServer = new Server(httpServer, {
-    connectionStateRecovery: DEFAULT_RECOVERY,
-    ...serverOptions,
+    ...rest,
+    // Off when the app says false; otherwise the app's window, and always with the middlewares, so
+    // a recovering socket is authenticated again (Socket.IO's own default skips them).
+    connectionStateRecovery:
+      (connectionStateRecovery as unknown) === false ? undefined : { ...DEFAULT_RECOVERY, ...connectionStateRecovery, skipMiddlewares: false },
     destroyUpgrade: false,
   });
   forwardForeignUpgrades(httpServer, io.path());

@@ -133,8 +133,11 @@ export function createSessions({
       try {
         next = await authenticateToken(strapi, session.credentials);
       } catch (error) {
-        return end(socket, error instanceof SocketError ? error.message : 'Credentials are no longer valid');
+        if (socket.connected && socket.data.io === session) end(socket, error instanceof SocketError ? error.message : 'Credentials are no longer valid');
+        return;
       }
+      // Gone meanwhile, or rechecked by a concurrent recheck: its group was already accounted for.
+      if (!socket.connected || socket.data.io !== session) return;
       if (next.session.groupKey !== session.groupKey) moveGroup(socket, session, next);
       socket.data.io = next.session;
       armExpiry(socket, next.session.principal);

@@ -3,20 +3,33 @@ import type { CollectionSubscriptionAck, RestInfo } from '@strapi-live/client/pr
 import type { AccessControl } from '../auth/access-control';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
+import type { IoServer } from '../socket/create-server';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
-import { hasSubscriptions, rooms, subscriptionCount } from './rooms';
+import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
 /** A query evaluated on this node, shared by every local socket (of any group) that asked for it. */
 export interface LiveQuery {
   def: QueryDefinition;
   /** documentIds matching the query now: what its subscribers hold. */
   members: Set<string>;
-  /** Groups that have (or had) a local room for it. */
+  /** Groups that have (or had) a room for it on this node. */
   groups: Set<string>;
+  /** Serializes changes to `members` (a document's own change, a related re-evaluation). */
+  lock: Promise<void>;
+}
+
+/** Runs `work` when no other change to this query's membership is running. */
+export function withQueryLock<T>(query: LiveQuery, work: () => Promise<T>): Promise<T> {
+  const run = query.lock.then(work);
+  query.lock = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
 }
 
 /**
@@ -27,12 +40,14 @@ export interface LiveQuery {
  */
 export function createCollectionSubscriptions({
   strapi,
+  io,
   audience,
   access,
   watched,
   maxPerSocket,
 }: {
   strapi: Core.Strapi;
+  io: IoServer;
   audience: Audience;
   access: AccessControl;
   watched: Map<string, WatchedType>;
@@ -47,6 +62,18 @@ export function createCollectionSubscriptions({
       throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
     }
     return type;
+  }
+
+  // Whatever puts a socket in a query room (subscribe, a move to another group after a role change,
+  // a recovered session's rooms coming back) makes that group one of the query's.
+  io.of('/').adapter.on('join-room', (room: string) => {
+    const parsed = parseQueryRoom(room);
+    if (parsed) resolved.get(parsed.queryId)?.groups.add(parsed.groupKey);
+  });
+
+  async function defaultLocale(): Promise<string | undefined> {
+    const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale?: () => Promise<string> } | undefined;
+    return locales?.getDefaultLocale?.();
   }
 
   function restInfo(type: WatchedType): RestInfo {
@@ -76,7 +103,7 @@ export function createCollectionSubscriptions({
     let query = queries.get(def.id);
     if (!query) {
       query = evaluateMembers(def).then((members) => {
-        const live = { def, members, groups: new Set<string>() };
+        const live: LiveQuery = { def, members, groups: new Set<string>(), lock: Promise.resolve() };
         resolved.set(def.id, live);
         return live;
       });
@@ -114,6 +141,11 @@ export function createCollectionSubscriptions({
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
       }
       const query = await liveQuery(def);
+      // Forgotten meanwhile (its last subscriber left while this one was being checked): keep it.
+      if (!resolved.has(def.id)) {
+        resolved.set(def.id, query);
+        queries.set(def.id, Promise.resolve(query));
+      }
       query.groups.add(session.groupKey);
       await socket.join(room);
       await socket.leave(rooms.broadcast(session.groupKey));
@@ -139,10 +171,14 @@ export function createCollectionSubscriptions({
       return { id };
     },
 
-    /** Live queries of a type and view, with the local groups subscribed to each. */
-    forType(uid: string, status: 'published' | 'draft'): { query: LiveQuery; groups: string[] }[] {
-      return [...resolved.values()]
-        .filter(({ def }) => def.uid === uid && def.status === status)
+    /** Live queries of a type, view and locale, with the local groups subscribed to each. */
+    async forChange(uid: string, status: 'published' | 'draft', locale: string | null): Promise<{ query: LiveQuery; groups: string[] }[]> {
+      const candidates = [...resolved.values()].filter(({ def }) => def.uid === uid && def.status === status);
+      if (candidates.length === 0) return [];
+      // A query without a locale reads the default one, as REST does.
+      const fallback = watched.get(uid)?.localized ? await defaultLocale() : undefined;
+      return candidates
+        .filter(({ def }) => !watched.get(uid)?.localized || (def.locale ?? fallback) === locale)
         .map((query) => ({ query, groups: localGroups(query) }))
         .filter(({ groups }) => groups.length > 0);
     },
