@@ -131,6 +131,20 @@ describe('subscribe', () => {
     expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);
   });
 
+  it('evaluates a one-document query only for that document', async () => {
+    const one = await articles().create({ data: { title: 'Entity one' }, status: 'published' });
+    const two = await articles().create({ data: { title: 'Entity two' }, status: 'published' });
+    await app.strapi.$io.idle();
+    const { socket, received } = await listen();
+    for (const doc of [one, two]) await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { documentId: { $eq: doc.documentId } } });
+    await app.strapi.$io.idle();
+    const before = app.strapi.$io.stats().evaluated;
+    await articles().update({ documentId: one.documentId, data: { title: 'Entity one, edited' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(app.strapi.$io.stats().evaluated - before).toBe(1);
+    expect(take(received).map(([event, documentId]) => [event, documentId])).toEqual([['article:update', one.documentId]]);
+  });
+
   it("handles one socket's messages in order: a subscribe and its unsubscribe sent together leave no subscription", async () => {
     const { socket, received } = await listen();
     const subscribed = socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Racing' } } });

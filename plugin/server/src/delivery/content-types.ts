@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { ContentTypeSettings, ResolvedConfig } from '../config/types';
+import { AckError } from '../socket/ack';
 
 export interface WatchedType extends ContentTypeSettings {
   singularName: string;
@@ -44,4 +45,13 @@ export function resolveWatchedTypes(strapi: Core.Strapi, config: ResolvedConfig)
     });
   });
   return watched;
+}
+
+/** The watched type of `uid`, or the error a client gets for a type that sends no events. */
+export function watchedTypeOf(watched: Map<string, WatchedType>, uid: string): WatchedType {
+  const type = watched.get(uid);
+  if (!type) {
+    throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
+  }
+  return type;
 }

@@ -146,7 +146,7 @@ export function createDelivery({
       const viewAction = change[status];
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
-      for (const { query, groups } of await queries.forChange(type.uid, status, change.locale)) {
+      for (const { query, groups } of await queries.forChange(type.uid, status, change.locale, change.documentId)) {
         emissions.push(...(await queryTargets(query, groups, change.documentId, viewAction)));
       }
       if (emissions.length === 0) continue;

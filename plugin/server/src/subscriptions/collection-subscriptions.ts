@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { CollectionSubscriptionAck, RestInfo } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
+import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
@@ -56,13 +57,7 @@ export function createCollectionSubscriptions({
   const queries = new Map<string, Promise<LiveQuery>>();
   const resolved = new Map<string, LiveQuery>();
 
-  function typeOf(uid: string): WatchedType {
-    const type = watched.get(uid);
-    if (!type) {
-      throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
-    }
-    return type;
-  }
+  const typeOf = (uid: string) => watchedTypeOf(watched, uid);
 
   // Whatever puts a socket in a query room (subscribe, a move to another group after a role change,
   // a recovered session's rooms coming back) makes that group one of the query's.
@@ -172,8 +167,11 @@ export function createCollectionSubscriptions({
     },
 
     /** Live queries of a type, view and locale, with the local groups subscribed to each. */
-    async forChange(uid: string, status: 'published' | 'draft', locale: string | null): Promise<{ query: LiveQuery; groups: string[] }[]> {
-      const candidates = [...resolved.values()].filter(({ def }) => def.uid === uid && def.status === status);
+    async forChange(uid: string, status: 'published' | 'draft', locale: string | null, documentId: string): Promise<{ query: LiveQuery; groups: string[] }[]> {
+      // A live entity's query cannot match another document: no need to ask the database.
+      const candidates = [...resolved.values()].filter(
+        ({ def }) => def.uid === uid && def.status === status && (def.onlyDocumentId === undefined || def.onlyDocumentId === documentId),
+      );
       if (candidates.length === 0) return [];
       // A query without a locale reads the default one, as REST does.
       const fallback = watched.get(uid)?.localized ? await defaultLocale() : undefined;

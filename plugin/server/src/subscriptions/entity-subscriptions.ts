@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { EntitySubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { SocketSession } from '../auth/principal';
+import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import { readEntityPayload } from '../socket/validate-payload';
@@ -37,13 +38,7 @@ export function createEntitySubscriptions({
     return socket.data.io;
   }
 
-  function typeOf(uid: string): WatchedType {
-    const type = watched.get(uid);
-    if (!type) {
-      throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
-    }
-    return type;
-  }
+  const typeOf = (uid: string) => watchedTypeOf(watched, uid);
 
   async function documentIdOf(type: WatchedType, id: string | number): Promise<string> {
     if (typeof id === 'string') return id;

@@ -19,6 +19,16 @@ export interface QueryDefinition {
   locale: string | undefined;
   /** Content types the filters reach through relations: their changes can move documents in or out. */
   relatedUids: Set<string>;
+  /** Set when the query is `{ documentId: { $eq } }` (a live entity): no other document can match. */
+  onlyDocumentId: string | undefined;
+}
+
+function onlyDocumentIdOf(filters: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(filters);
+  if (keys.length !== 1 || keys[0] !== 'documentId') return undefined;
+  const condition = filters.documentId;
+  if (isPlainObject(condition) && Object.keys(condition).length === 1 && typeof condition.$eq === 'string') return condition.$eq;
+  return undefined;
 }
 
 function depthOf(value: unknown): number {
@@ -104,5 +114,13 @@ export async function readQuery(
     .update(canonical({ uid, filters: sanitized, status, locale: effectiveLocale ?? null }))
     .digest('base64url')
     .slice(0, 16);
-  return { id, uid, filters: sanitized, status, locale: effectiveLocale, relatedUids: relatedUidsOf(strapi, uid, sanitized) };
+  return {
+    id,
+    uid,
+    filters: sanitized,
+    status,
+    locale: effectiveLocale,
+    relatedUids: relatedUidsOf(strapi, uid, sanitized),
+    onlyDocumentId: onlyDocumentIdOf(sanitized),
+  };
 }
