@@ -69,7 +69,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     namespace.on('connection', (socket) => {
       const authenticated = handshakes.get(socket);
       handshakes.delete(socket);
-      if (authenticated) socket.data.io = authenticated.session;
+      if (authenticated) sessions.attachOther(socket, authenticated);
+      else socket.disconnect(true);
     });
   });
 

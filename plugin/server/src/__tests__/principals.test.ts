@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createRequire } from 'node:module';
 import type { Socket } from 'socket.io-client';
 import {
@@ -163,6 +163,19 @@ describe('rights change while connected', () => {
   it('blocking a connected user disconnects it at once', async () => {
     const { id, jwt } = await createUser(app.strapi);
     const { socket } = await listen({ strategy: 'jwt', token: jwt });
+    const ended = disconnected(socket);
+    await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id }, data: { blocked: true } });
+    expect((await ended).reason).toBe('io server disconnect');
+  });
+
+  it("sockets of an app's own namespace are refused and ended like the others", async () => {
+    app.strapi.$io.server.of('/dashboard');
+    await expect(connect(`${app.url}/dashboard`, { auth: { strategy: 'jwt', token: 'not.a.jwt' } })).rejects.toThrow(/JWT refused/);
+    const { id, jwt } = await createUser(app.strapi);
+    const socket = await connect(`${app.url}/dashboard`, { auth: { strategy: 'jwt', token: jwt } });
+    onTestFinished(() => {
+      socket.close();
+    });
     const ended = disconnected(socket);
     await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id }, data: { blocked: true } });
     expect((await ended).reason).toBe('io server disconnect');

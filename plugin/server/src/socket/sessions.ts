@@ -29,6 +29,8 @@ export function createSessions({
 }) {
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
+  /** Sockets of namespaces other than '/': no rooms or groups here, but the same credential checks. */
+  const others = new Set<IoSocket>();
 
   /** Keeps track of a recheck so that {@link idle} can wait for it. */
   function track(work: Promise<void>): Promise<void> {
@@ -138,21 +140,37 @@ export function createSessions({
       }
       // Gone meanwhile, or rechecked by a concurrent recheck: its group was already accounted for.
       if (!socket.connected || socket.data.io !== session) return;
-      if (next.session.groupKey !== session.groupKey) moveGroup(socket, session, next);
+      if (next.session.groupKey !== session.groupKey && !others.has(socket)) moveGroup(socket, session, next);
       socket.data.io = next.session;
       armExpiry(socket, next.session.principal);
+    },
+
+    /**
+     * A socket of another namespace (an app's, or one `emitToNamespace` created): authenticated at
+     * its handshake like any other, and ended the same way when its credentials expire or change.
+     */
+    attachOther(socket: IoSocket, authenticated: Authenticated): void {
+      socket.data.io = authenticated.session;
+      others.add(socket);
+      armExpiry(socket, authenticated.session.principal);
+      socket.once('disconnect', () => {
+        others.delete(socket);
+        clearTimeout(timers.get(socket.id));
+        timers.delete(socket.id);
+      });
     },
 
     /** Rechecks the sockets of this node in a room (a user's or a token's). */
     recheckRoom(room: string): Promise<void> {
       const ids = [...(io.of('/').adapter.rooms.get(room) ?? [])];
       const sockets = ids.map((id) => io.of('/').sockets.get(id)).filter((s) => s !== undefined);
+      for (const other of others) if (principalRooms(other.data.io as SocketSession).includes(room)) sockets.push(other);
       return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
     },
 
     /** Rechecks every socket of this node that connected with credentials of this kind. */
     recheckAll(kind: Principal['kind']): Promise<void> {
-      const sockets = [...io.of('/').sockets.values()].filter((s) => (s.data.io as SocketSession | undefined)?.principal.kind === kind);
+      const sockets = [...io.of('/').sockets.values(), ...others].filter((s) => (s.data.io as SocketSession | undefined)?.principal.kind === kind);
       return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
     },
 
