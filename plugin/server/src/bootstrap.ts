@@ -112,8 +112,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   strapi.$io = $io;
   runtimes.set(strapi, {
     async close() {
+      await $io.idle();
       sessions.close();
-      await delivery.idle();
       io.disconnectSockets(true);
       io.engine.close();
     },

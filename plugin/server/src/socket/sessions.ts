@@ -10,6 +10,18 @@ import { rooms } from '../subscriptions/rooms';
 
 // setTimeout's limit; a token valid for longer is re-armed when this fires.
 const MAX_TIMER = 2 ** 31 - 1;
+// Rechecks run at most this many at a time: a role deleted under 10,000 sockets must not start
+// 10,000 authentications (each a database read) at once.
+const RECHECK_CONCURRENCY = 16;
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /**
  * A socket's life as a principal: it joins its group's rooms when it connects, leaves them when it
@@ -165,13 +177,13 @@ export function createSessions({
       const ids = [...(io.of('/').adapter.rooms.get(room) ?? [])];
       const sockets = ids.map((id) => io.of('/').sockets.get(id)).filter((s) => s !== undefined);
       for (const other of others) if (principalRooms(other.data.io as SocketSession).includes(room)) sockets.push(other);
-      return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
+      return track(eachLimited(sockets, RECHECK_CONCURRENCY, (s) => this.recheck(s)));
     },
 
     /** Rechecks every socket of this node that connected with credentials of this kind. */
     recheckAll(kind: Principal['kind']): Promise<void> {
       const sockets = [...io.of('/').sockets.values(), ...others].filter((s) => (s.data.io as SocketSession | undefined)?.principal.kind === kind);
-      return track(Promise.all(sockets.map((s) => this.recheck(s))).then(() => {}));
+      return track(eachLimited(sockets, RECHECK_CONCURRENCY, (s) => this.recheck(s)));
     },
 
     /** Resolves when no recheck is running. */
