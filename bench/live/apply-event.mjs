@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { notifyManager } from '@tanstack/query-core';
 import { createLiveClient } from '@strapi-live/client';
+import { runWhenMain } from './child.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
 import { ARTICLE, QUERY, createModel, createRandom, initialArticles } from './fixtures.mjs';
 import { summarize, waitFor } from './stats.mjs';
@@ -226,18 +227,4 @@ export async function main() {
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (result) => {
-      if (process.send) process.send({ type: 'result', result }, () => process.exit(0));
-      else {
-        console.log(JSON.stringify(result, null, 2));
-        process.exit(0);
-      }
-    },
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);

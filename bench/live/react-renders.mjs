@@ -26,6 +26,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { JSDOM } from 'jsdom';
+import { runWhenMain } from './child.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
 import { ARTICLE, QUERY, outline } from './fixtures.mjs';
 import { percentile, waitFor } from './stats.mjs';
@@ -195,18 +196,4 @@ export async function main() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (result) => {
-      if (process.send) process.send({ type: 'result', result }, () => process.exit(0));
-      else {
-        console.log(JSON.stringify(result, null, 2));
-        process.exit(0);
-      }
-    },
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, main);
