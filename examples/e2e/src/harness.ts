@@ -1,22 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Core } from '@strapi/strapi';
 
-/** Debian's Chromium; never a downloaded browser. `.ci/run` installs it when it is missing. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { launchChromium } from './browser';
 
 /** Where `npm run build` puts the pages: Strapi's `strapi::public` middleware serves that folder. */
 export const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../strapi-app/public');
@@ -27,21 +14,14 @@ export const EXAMPLE_PAGES = [
   { name: 'vanilla', label: 'vanilla' },
 ] as const;
 
-/** Fails (never skips) when the browser or a built page is missing, and says how to fix it. */
+/** Fails (never skips) when a built page is missing, and says how to fix it. */
 export function assertPrerequisites(): void {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: the example pages' end-to-end tests need it. Install it with \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
-  }
   const missing = EXAMPLE_PAGES.filter(({ name }) => !existsSync(path.join(PUBLIC_DIR, name, 'index.html')));
   if (missing.length > 0) {
     throw new Error(
       `The example pages ${missing.map(({ name }) => name).join(', ')} are not built into ${PUBLIC_DIR}: run \`npm run build\` at the repository root (\`npm test\` does it first).`,
     );
   }
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 /** Page errors and console errors, so that a test fails on a page that throws. */
