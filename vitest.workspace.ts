@@ -8,4 +8,6 @@ export default [
   'react/vitest.config.mts',
   'vue/vitest.config.mts',
   'examples/e2e/vitest.config.mts',
+  'packaging/vitest.config.mts',
+  'type-tests/vitest.config.mts',
 ];

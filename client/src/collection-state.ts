@@ -107,9 +107,8 @@ function withTotal(pagination: Pagination, total: number): Pagination {
  * document (so create and delete order correctly across the document's absence, even when a
  * re-publish carries an older `updatedAt`); and, for a document that is held, by `updatedAt` (the
  * race between a REST read and the events buffered while it ran).
- *
- * @example
- * const { state: next, outcome } = applyEvent(state, { action: 'update', document, meta }, { sort: parseSort('title') });
+ * Called as `applyEvent(state, { action: 'update', document, meta }, { sort: parseSort('title') })`,
+ * it returns the next state and what the event did (`outcome`).
  */
 export function applyEvent<T extends StrapiDocument>(
   state: CollectionState<T>,

@@ -50,6 +50,37 @@ function socketTarget(url: string): { origin: string; path: string | undefined }
   return { origin: parsed.origin, path: base ? `${base}/socket.io/` : undefined };
 }
 
+/** What a failed connection attempt tells: engine.io's reason, and its cause when it has one. */
+function failureReason(raw: Error & { description?: unknown }): string {
+  const { description } = raw;
+  const detail =
+    typeof description === 'number' && description > 0
+      ? `HTTP ${description}`
+      : typeof (description as { message?: unknown } | undefined)?.message === 'string'
+        ? (description as { message: string }).message
+        : '';
+  return detail && !raw.message.includes(detail) ? `${raw.message} (${detail})` : raw.message;
+}
+
+/**
+ * The message of a failed connection attempt: what was tried and what to check. A page on another
+ * origin than the server's is told about CORS: a browser reports a refused cross-origin request
+ * only as a failed request, indistinguishable from a server that is down.
+ */
+export function connectionErrorMessage({ url, socketUrl, reason, pageOrigin, retrying }: { url: string; socketUrl: string; reason: string; pageOrigin: string | undefined; retrying: boolean }): string {
+  const parts = [
+    `Could not connect to the Strapi server at ${url} (Socket.IO at ${socketUrl}): ${reason}.`,
+    'Check that this URL is right, and that the server is running, reachable from here, and runs @strapi-live/plugin-io.',
+  ];
+  if (pageOrigin && pageOrigin !== 'null' && pageOrigin !== new URL(url).origin) {
+    parts.push(
+      `This page's origin, ${pageOrigin}, is not the server's: the server must allow it in Strapi's \`strapi::cors\` middleware (config/middlewares) and, if the plugin sets its own, in \`socket.serverOptions.cors\` (see "Connecting from another origin" in the README).`,
+    );
+  }
+  parts.push(retrying ? 'Still trying in the background.' : 'Not trying again: call `live.connect()` or `live.setAuth()` to try again.');
+  return parts.join(' ');
+}
+
 /**
  * The Socket.IO connection: resolves `auth` before each connect, keeps the status, remembers the
  * token of the current session (REST reads use it, so REST and events see the same principal),
@@ -68,6 +99,9 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   const connectListeners = new Set<(recovered: boolean) => void>();
   const disconnectListeners = new Set<() => void>();
   const eventListeners = new Set<(document: unknown, meta: EventMeta) => void>();
+  const failureListeners = new Set<(error: LiveError) => void>();
+  /** The last failed attempt to connect, until one succeeds (or new credentials are tried). */
+  let connectFailure: LiveError | null = null;
 
   const { origin, path } = socketTarget(url);
   const socket: LiveSocket = io(origin, {
@@ -112,6 +146,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   socket.on('connect', () => {
     currentAuth = pendingAuth;
     lastServerError = null;
+    connectFailure = null;
     const recovered = socket.recovered && !freshSession;
     freshSession = false;
     logger.debug(`connected (${recovered ? 'recovered' : 'new session'})`);
@@ -132,8 +167,9 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
       ? new LiveError(isServerErrorCode(lastServerError.code) ? lastServerError.code : 'INTERNAL_ERROR', lastServerError.message)
       : null;
     if (socket.active) return setStatus('reconnecting', error);
-    if (reason === 'io server disconnect' && typeof auth === 'function') {
-      // The server ended the session (often: the token expired); the auth callback may have a fresh one.
+    if (reason === 'io server disconnect' && typeof auth === 'function' && lastServerError?.code !== 'DISCONNECTED') {
+      // The server ended the session because the token expired or was refused; the auth callback
+      // may have a fresh one. A deliberate kick (DISCONNECTED) stays down until `live.connect()`.
       setStatus('reconnecting', error);
       reconnectTimer = setTimeout(() => socket.connect(), socket.io.reconnectionDelay());
       return;
@@ -141,12 +177,25 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     if (reason !== 'io client disconnect') setStatus('disconnected', error);
   });
 
-  socket.on('connect_error', (raw: Error & { data?: { code?: unknown } }) => {
-    const refused = raw.data?.code === 'UNAUTHORIZED';
-    const error = new LiveError(refused ? 'UNAUTHORIZED' : 'CONNECTION_ERROR', raw.message, { cause: raw });
-    logger.warn(`connection failed: ${raw.message}`);
-    if (socket.active) setStatus(status.get().state === 'connecting' ? 'connecting' : 'reconnecting', error);
-    else setStatus('disconnected', error);
+  const socketUrl = `${origin}${socket.io.opts.path ?? '/socket.io/'}`;
+  socket.on('connect_error', (raw: Error & { data?: { code?: unknown }; description?: unknown }) => {
+    // Refused by the plugin (credentials, most often): its code and message say it all.
+    const refusal = raw.data?.code;
+    const error = isServerErrorCode(refusal)
+      ? new LiveError(refusal, raw.message, { cause: raw })
+      : new LiveError(
+          'CONNECTION_ERROR',
+          connectionErrorMessage({ url, socketUrl, reason: failureReason(raw), pageOrigin: globalThis.location?.origin, retrying: socket.active && socket.io.reconnection() }),
+          { cause: raw },
+        );
+    // The whole explanation once, then one line per attempt.
+    logger.warn(connectFailure?.code === error.code ? `connection failed again: ${failureReason(raw)}` : `connection failed: ${error.message}`);
+    connectFailure = error;
+    if (socket.active) {
+      setStatus(status.get().state === 'connecting' ? 'connecting' : 'reconnecting', error);
+      // Socket.IO tries again by itself (unless told not to); meanwhile every query waiting on the connection says why.
+      for (const listener of [...failureListeners]) listener(error);
+    } else setStatus('disconnected', error);
   });
 
   socket.on('io:error', (error) => {
@@ -169,6 +218,16 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
       started = true;
       setStatus('connecting', null);
       socket.connect();
+    },
+
+    /** `live.connect()`: starts, or connects again after the server ended the session (a kick). */
+    connect(): void {
+      if (closed) return;
+      if (!started) return this.start();
+      if (!socket.connected && !socket.active) {
+        setStatus('connecting', null);
+        socket.connect();
+      }
     },
 
     /** The bearer token of the current session, or null for Public. */
@@ -195,6 +254,35 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
       return () => eventListeners.delete(listener);
     },
 
+    /** Calls `listener` after each failed attempt to connect that Socket.IO will retry. */
+    onConnectFailed(listener: (error: LiveError) => void): () => void {
+      failureListeners.add(listener);
+      return () => failureListeners.delete(listener);
+    },
+
+    /** Why the last attempt to connect failed, while not connected; null once connected. */
+    get connectFailure(): LiveError | null {
+      return socket.connected ? null : connectFailure;
+    },
+
+    /**
+     * Listens to a raw event with the arguments the server sent. With connection state recovery
+     * on, socket.io-client passes each event's recovery offset as an extra trailing string (it
+     * keeps it to resume from, but does not strip it); this leaves it out.
+     */
+    listen(event: string, handler: (...args: any[]) => void): () => void {
+      const wrapper = (...args: unknown[]) => {
+        // socket.io-client's own test for an offset: recovery is on (a session id) and the last
+        // argument is a string. The server appends one to every event it does not send `volatile`.
+        const pid = (socket as unknown as { _pid?: string })._pid;
+        handler(...(pid && typeof args[args.length - 1] === 'string' ? args.slice(0, -1) : args));
+      };
+      socket.on(event as never, wrapper as never);
+      return () => {
+        socket.off(event as never, wrapper as never);
+      };
+    },
+
     /** Sends a message and waits for its acknowledgement; rejects on timeout or disconnect. */
     request<T extends object>(event: 'subscribe' | 'unsubscribe', payload: unknown, timeoutMs: number): Promise<Ack<T>> {
       return new Promise((resolve, reject) => {
@@ -213,6 +301,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     setAuth(next: AuthOption): void {
       if (closed) return;
       auth = next;
+      connectFailure = null;
       if (!started) return;
       clearTimeout(reconnectTimer);
       socket.disconnect();

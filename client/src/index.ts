@@ -1,7 +1,7 @@
 export { createLiveClient } from './live-client';
 export type { LiveClient, LiveClientOptions } from './live-client';
 export { LiveObserver } from './observers/live-observer';
-export type { LiveResult, LiveStatus } from './live-result';
+export type { LiveErrorResult, LivePendingResult, LiveResult, LiveStatus, LiveSuccessResult } from './live-result';
 export { LiveError } from './live-error';
 export type { LiveErrorCode } from './live-error';
 export type { AuthOption, ConnectionState, ConnectionStatus, LiveSocket } from './connection';
@@ -10,6 +10,36 @@ export type { Logger } from './logger';
 export { liveEntityKey, liveQueryKey } from './query-options';
 export type { CollectionOptions, EntityOptions, PopulateInput } from './query-options';
 export type { Pagination } from './rest';
+export type {
+  AttributesOf,
+  BlocksNode,
+  CollectionOptionsFor,
+  ComponentEntry,
+  ContentEventHandler,
+  ContentEventName,
+  ContentTypeUID,
+  DocumentFilters,
+  DocumentShape,
+  DynamicZoneEntry,
+  EntityOptionsFor,
+  EventDocument,
+  ExplicitTypeUid,
+  FieldsFor,
+  FilterCondition,
+  FilterOperators,
+  HasSchema,
+  JsonValue,
+  PopulatableKeys,
+  PopulateFor,
+  Register,
+  RegisteredComponents,
+  RegisteredContentTypes,
+  ScalarKeys,
+  ScalarValue,
+  Simplify,
+  SortFor,
+  StrapiMedia,
+} from './schema';
 export { compareValues, createComparator, parseSort } from './sort';
 export type { SortField, SortInput, SortObject } from './sort';
 

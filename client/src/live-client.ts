@@ -15,6 +15,7 @@ import type { CollectionOptions, EntityOptions, NormalizedQuery } from './query-
 import { createRestClient } from './rest';
 import type { ReadableStore } from './store';
 import { createSubscriptionRegistry } from './subscription-registry';
+import type { CollectionOptionsFor, ContentEventHandler, ContentEventName, ContentTypeUID, DocumentShape, EntityOptionsFor, ExplicitTypeUid, FieldsFor, PopulateFor } from './schema';
 
 export interface LiveClientOptions {
   /** The Strapi server's base URL, e.g. `http://localhost:1337`. REST paths come from the server. */
@@ -39,33 +40,56 @@ export interface LiveClientOptions {
 export interface LiveClient {
   /**
    * A live list: the documents of `uid` matching `options`, kept equal to what
-   * `GET /api/<plural>?<options>` returns.
+   * `GET /api/<plural>?<options>` returns. With a registered schema (see `Register`) the uid is
+   * checked, `filters`/`populate`/`fields` are typed, and so are the documents, populated relations
+   * included.
    *
    * @example
-   * const articles = live.collection<Article>('api::article.article', {
+   * const articles = live.collection('api::article.article', {
    *   filters: { category: { slug: { $eq: 'news' } } },
    *   sort: 'publishedAt:desc',
+   *   populate: ['category'],
    *   pagination: { page: 1, pageSize: 10 },
    * });
    * articles.subscribe(({ data, pagination }) => render(data, pagination));
    */
-  collection<T = StrapiDocument>(uid: string, options?: CollectionOptions): LiveObserver<T[]>;
+  collection<
+    const TUid extends ContentTypeUID,
+    const TPopulate extends PopulateFor<TUid> | undefined = undefined,
+    const TFields extends FieldsFor<TUid> | undefined = undefined,
+  >(
+    uid: TUid,
+    options?: CollectionOptionsFor<TUid, TPopulate, TFields>,
+  ): LiveObserver<DocumentShape<TUid, { populate: TPopulate; fields: TFields }>[]>;
+  /** A live list whose document type you give: `live.collection<Article>(uid, options)`. */
+  collection<TDocument = never>(uid: ExplicitTypeUid<TDocument>, options?: CollectionOptions): LiveObserver<TDocument[]>;
   /**
    * One live document (null when it does not exist, or stops matching: unpublished, deleted).
    *
    * @example
-   * live.entity<Article>('api::article.article', documentId, { populate: ['category'] })
+   * live.entity('api::article.article', documentId, { populate: ['category'] })
    *   .subscribe(({ data }) => render(data));
    */
-  entity<T = StrapiDocument>(uid: string, documentId: string, options?: EntityOptions): LiveObserver<T | null>;
+  entity<
+    const TUid extends ContentTypeUID,
+    const TPopulate extends PopulateFor<TUid> | undefined = undefined,
+    const TFields extends FieldsFor<TUid> | undefined = undefined,
+  >(
+    uid: TUid,
+    documentId: string,
+    options?: EntityOptionsFor<TUid, TPopulate, TFields>,
+  ): LiveObserver<DocumentShape<TUid, { populate: TPopulate; fields: TFields }> | null>;
+  /** One live document whose type you give: `live.entity<Article>(uid, documentId)`. */
+  entity<TDocument = never>(uid: ExplicitTypeUid<TDocument>, documentId: string, options?: EntityOptions): LiveObserver<TDocument | null>;
   /**
    * Listens to raw events (`article:update`, `io:error`, or an app's own). Once a live query is
    * subscribed, the server sends this connection only the events of its subscriptions.
    *
    * @example
-   * const off = live.on('article:create', (article, meta) => toast(`New: ${article.documentId}`));
+   * const off = live.on('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
    */
-  on<T extends StrapiDocument = StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<T>): () => void;
+  on<const TEvent extends ContentEventName>(event: TEvent, handler: ContentEventHandler<TEvent>): () => void;
+  on<TDocument extends StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<TDocument>): () => void;
   on(event: 'io:error', handler: (error: AckError) => void): () => void;
   on(event: string, handler: (...args: any[]) => void): () => void;
   /**
@@ -80,12 +104,14 @@ export interface LiveClient {
    * reads REST again, as the new principal).
    *
    * @example
-   * live.setAuth({ strategy: 'jwt', token: jwt });
+   * live.setAuth({ strategy: 'jwt', token: session.jwt });
    */
   setAuth(auth: AuthOption): void;
   /**
    * Connects now. Not needed: the client connects on its first live query or `on()`, so a client
-   * created during a server render, or created and dropped, opens nothing.
+   * created during a server render, or created and dropped, opens nothing. After the server ended
+   * the session on purpose (`strapi.$io.disconnectSocket`: status `disconnected` with a
+   * `DISCONNECTED` error), this connects again.
    */
   connect(): void;
   /** Disconnects and stops every live query. */
@@ -158,25 +184,23 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
   // No connection until something subscribes or listens: a client made during a server render, or
   // thrown away by React StrictMode's double initializer, opens nothing.
   return {
-    collection<T>(uid: string, collectionOptions?: CollectionOptions) {
-      return new LiveObserver<T[]>(host, normalizeCollection(uid, collectionOptions));
+    // The overloads of LiveClient type the documents; at run time a document is whatever REST returned.
+    collection(uid: string, collectionOptions?: CollectionOptions) {
+      return new LiveObserver<any>(host, normalizeCollection(uid, collectionOptions));
     },
-    entity<T>(uid: string, documentId: string, entityOptions?: EntityOptions) {
-      return new LiveObserver<T | null>(host, normalizeEntity(uid, documentId, entityOptions));
+    entity(uid: string, documentId: string, entityOptions?: EntityOptions) {
+      return new LiveObserver<any>(host, normalizeEntity(uid, documentId, entityOptions));
     },
     on(event: string, handler: (...args: any[]) => void) {
       if (!closed) connection.start();
-      connection.socket.on(event, handler);
-      return () => {
-        connection.socket.off(event, handler);
-      };
+      return connection.listen(event, handler);
     },
     status: connection.status,
     setAuth(auth: AuthOption) {
       connection.setAuth(auth);
     },
     connect() {
-      if (!closed) connection.start();
+      if (!closed) connection.connect();
     },
     close() {
       if (closed) return;

@@ -26,6 +26,7 @@ const SERVER_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'NOT_FOUND',
   'INVALID_QUERY',
   'UNAUTHORIZED',
+  'DISCONNECTED',
   'LIMIT_EXCEEDED',
   'INTERNAL_ERROR',
 ]);
@@ -35,7 +36,7 @@ const SERVER_CODES: ReadonlySet<string> = new Set<ErrorCode>([
  * is a `LiveError` with a {@link LiveErrorCode}.
  *
  * @example
- * const { error } = observer.getCurrentResult();
+ * const { error } = live.collection('api::comment.comment').getCurrentResult();
  * if (error?.code === 'FORBIDDEN') showLogin();
  */
 export class LiveError extends Error {

@@ -4,6 +4,7 @@ import type { CacheEntry } from './cache-entry';
 import { applyEvent, emptyState, fromFetch, recordEvent } from './collection-state';
 import type { CollectionState, Outcome } from './collection-state';
 import { LiveError, toLiveError } from './live-error';
+import { toLiveResult } from './live-result';
 import type { LiveResult } from './live-result';
 import type { Logger } from './logger';
 import { learnShape, planPopulate, project } from './projection';
@@ -80,13 +81,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   /** The snapshot of a query nobody observes yet: cached data if there is some, else pending. */
   static peek(queryClient: QueryClient, query: NormalizedQuery): LiveResult<unknown> {
     const cached = queryClient.getQueryData(query.queryKey);
-    return Object.freeze({
-      data: cached,
-      status: cached === undefined ? 'pending' : 'success',
-      error: null,
-      isLive: false,
-      isFetching: false,
-    });
+    return toLiveResult(cached, null, { isLive: false, isFetching: false });
   }
 
   get snapshot(): ReadableStore<LiveResult<unknown>> {
@@ -146,6 +141,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onRecovered(): void {
     this.online = true;
+    this.publish();
+  }
+
+  onConnectionError(error: LiveError): void {
+    // A query that has shown data keeps it (not live) while Socket.IO reconnects; one that has
+    // read nothing yet says why it has nothing, instead of staying pending.
+    if (this.loaded) return;
+    this.error = error;
     this.publish();
   }
 
@@ -325,7 +328,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     ) {
       return;
     }
-    this.store.set(Object.freeze({ data, status, error: this.error, isLive, isFetching, ...(pagination ? { pagination: Object.freeze({ ...pagination }) } : {}) }));
+    this.store.set(toLiveResult(data, this.error, { isLive, isFetching, ...(pagination ? { pagination: Object.freeze({ ...pagination }) } : {}) }));
   }
 }
 

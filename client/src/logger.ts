@@ -3,7 +3,7 @@
  * is silent except for warnings and errors, which go to the console.
  *
  * @example
- * createLiveClient({ url, logger: { debug() {}, info() {}, warn: myLog.warn, error: myLog.error } });
+ * createLiveClient({ url, logger: { debug() {}, info() {}, warn: console.warn, error: console.error } });
  */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;

@@ -67,10 +67,8 @@ function pick(source: Record<string, unknown>, keys: ReadonlySet<string>): Recor
 
 /**
  * The event's document in this query's REST shape, or null when only a REST read can give it.
- *
- * @example
- * project({ documentId: 'a', id: 1, title: 'T', category: { id: 2 } }, shapeWithout('category'), plan)
- * // { documentId: 'a', id: 1, title: 'T' }
+ * For a query that reads no `category`, `{ documentId: 'a', id: 1, title: 'T', category: { id: 2 } }`
+ * projects to `{ documentId: 'a', id: 1, title: 'T' }`.
  */
 export function project<T extends StrapiDocument>(document: StrapiDocument, shape: Shape | undefined, plan: PopulatePlan): T | null {
   if (!shape || plan.kind !== 'simple') return null;

@@ -64,6 +64,12 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_QUERY'
   | 'UNAUTHORIZED'
+  /**
+   * Sent as `io:error` just before the server ends a session on purpose (an app's
+   * `strapi.$io.disconnectSocket(id, reason)`), with that reason as the message; credential
+   * failures (expired JWT, blocked user, revoked token) are `UNAUTHORIZED` instead.
+   */
+  | 'DISCONNECTED'
   | 'LIMIT_EXCEEDED'
   | 'INTERNAL_ERROR';
 
@@ -126,7 +132,11 @@ export type ContentEventListener<T extends StrapiDocument = StrapiDocument> = (d
  * apps may emit their own events under any name, so names are not narrowed here), and `io:error`.
  */
 export interface ServerToClientEvents {
-  /** Sent just before the server ends a session: a token expired, a user was blocked, a token revoked. */
+  /**
+   * A failed message sent without an acknowledgement callback, and the reason just before the
+   * server ends a session: `UNAUTHORIZED` when a token expired, a user was blocked or a token was
+   * revoked; `DISCONNECTED` when the app disconnected the socket itself.
+   */
   'io:error': (error: AckError) => void;
   [customEvent: string]: (...args: any[]) => void;
 }

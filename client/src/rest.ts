@@ -1,6 +1,8 @@
-import qs from 'qs';
 import { LiveError } from './live-error';
 import type { StrapiDocument } from './protocol';
+import { restQueryString } from './query-string';
+
+export { restQueryString };
 
 /** `meta.pagination` of a Strapi REST list response. */
 export interface Pagination {
@@ -17,18 +19,6 @@ export interface RestList<T> {
 
 /** The largest page Strapi's REST API serves by default (`api.rest.maxLimit`); it caps bigger ones. */
 export const FETCH_ALL_PAGE_SIZE = 100;
-
-/**
- * `?filters[title][$eq]=x&sort[0]=title:asc&...`, Strapi's bracket syntax, exactly as Strapi's docs
- * build it.
- *
- * @example
- * restQueryString({ sort: ['title:asc'], pagination: { page: 1, pageSize: 10 } })
- * // 'sort[0]=title:asc&pagination[page]=1&pagination[pageSize]=10' (brackets URL-encoded)
- */
-export function restQueryString(params: Record<string, unknown>): string {
-  return qs.stringify(params, { encodeValuesOnly: true });
-}
 
 function withQuery(url: string, params: Record<string, unknown>): string {
   const query = restQueryString(params);

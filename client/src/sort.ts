@@ -136,7 +136,7 @@ export function compareValues(a: unknown, b: unknown): number {
  * A comparator for documents: the sort's fields in order, then ascending `id`.
  *
  * @example
- * documents.sort(createComparator(parseSort('title:desc')));
+ * [{ id: 1, title: 'a' }, { id: 2, title: 'b' }].sort(createComparator(parseSort('title:desc')));
  */
 export function createComparator(fields: readonly SortField[]): (a: unknown, b: unknown) => number {
   const all = [...fields, { path: ['id'], direction: 'asc' } as const];

@@ -9,9 +9,7 @@ const documentIdOf = (value: unknown): string | undefined =>
  * Structural sharing for live data, by documentId rather than by position: a document that did
  * not change keeps its identity even when others moved around it (TanStack Query's default
  * matches array items by index, so one insert at the top would copy the whole list).
- *
- * @example
- * shareDocuments([a, b], [b2, c]) // [b, c] when b2 deep-equals b
+ * For example `shareDocuments([a, b], [b2, c])` returns `[b, c]` when `b2` deep-equals `b`.
  */
 export function shareDocuments<T>(previous: unknown, next: T): T {
   if (Array.isArray(next) && Array.isArray(previous)) {

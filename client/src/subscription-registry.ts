@@ -15,6 +15,8 @@ export interface SubscriptionConsumer {
   onRecovered(): void;
   /** The server refused the subscription. */
   onError(error: LiveError): void;
+  /** An attempt to connect failed; Socket.IO tries again by itself. */
+  onConnectionError(error: LiveError): void;
 }
 
 interface Entry {
@@ -146,6 +148,21 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     }
   });
 
+  // Not connected (yet), and Socket.IO tries again: every query says why meanwhile.
+  connection.onConnectFailed((error) => {
+    for (const entry of entries.values()) {
+      if (entry.state !== 'failed') for (const consumer of [...entry.consumers]) consumer.onConnectionError(error);
+    }
+  });
+
+  /** Tells a consumer that joins while the connection is down why it is down, if an attempt failed. */
+  function reportConnection(consumer: SubscriptionConsumer): void {
+    if (connection.connected) return;
+    const { state, error } = connection.status.get();
+    if (state === 'disconnected' && error) consumer.onError(error);
+    else if (connection.connectFailure) consumer.onConnectionError(connection.connectFailure);
+  }
+
   connection.onDisconnect(() => {
     for (const entry of entries.values()) {
       clearTimeout(entry.retry);
@@ -187,8 +204,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
         entries.set(hash, entry);
         entry.consumers.add(consumer);
         subscribe(entry);
-        const { state, error } = connection.status.get();
-        if (entry.state === 'idle' && state === 'disconnected' && error) consumer.onError(error);
+        if (entry.state === 'idle') reportConnection(consumer);
       } else {
         entry.consumers.add(consumer);
         if (entry.state === 'active' && entry.rest) {
@@ -197,6 +213,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
           if (!connection.connected) consumer.onOffline();
         }
         else if (entry.state === 'failed' && entry.error) consumer.onError(entry.error);
+        else if (entry.state === 'idle') reportConnection(consumer);
       }
       const held = entry;
       let released = false;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ReactNode } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { createLiveClient } from '@strapi-live/client';
 import type { LiveClient, LiveClientOptions } from '@strapi-live/client';
 import { LiveContext } from './context';
@@ -26,11 +26,11 @@ export type LiveProviderProps =
  * );
  *
  * @example
- * <LiveProvider options={{ url: 'http://localhost:1337', auth: () => session.jwt }}>
+ * <LiveProvider options={{ url: 'http://localhost:1337', auth: () => ({ strategy: 'jwt', token: session.jwt }) }}>
  *   <App />
  * </LiveProvider>
  */
-export function LiveProvider(props: LiveProviderProps): ReactNode {
+export function LiveProvider(props: LiveProviderProps): ReactElement {
   const [owned] = useState(() => (props.client ? null : createLiveClient(props.options)));
   const closing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 

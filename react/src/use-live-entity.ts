@@ -1,6 +1,15 @@
 import { useMemo } from 'react';
 import { liveEntityKey } from '@strapi-live/client';
-import type { EntityOptions, LiveResult, StrapiDocument } from '@strapi-live/client';
+import type {
+  ContentTypeUID,
+  DocumentShape,
+  EntityOptions,
+  EntityOptionsFor,
+  ExplicitTypeUid,
+  FieldsFor,
+  LiveResult,
+  PopulateFor,
+} from '@strapi-live/client';
 import { useLiveClient } from './context';
 import { useObserver } from './use-observer';
 
@@ -11,15 +20,22 @@ import { useObserver } from './use-observer';
  *
  * @example
  * function ArticlePage({ id }: { id: string }) {
- *   const { data: article, status } = useLiveEntity<Article>('api::article.article', id, { populate: ['category'] });
- *   if (status !== 'success') return <Spinner />;
- *   return article ? <h1>{article.title}</h1> : <p>Gone.</p>;
+ *   const { data: article, status } = useLiveEntity('api::article.article', id, { populate: ['category'] });
+ *   if (status !== 'success') return <p>Loading…</p>;
+ *   return article ? <h1>{article.title} ({article.category?.name})</h1> : <p>Gone.</p>;
  * }
  */
-export function useLiveEntity<T = StrapiDocument>(uid: string, documentId: string, query?: EntityOptions): LiveResult<T | null> {
+export function useLiveEntity<
+  const TUid extends ContentTypeUID,
+  const TPopulate extends PopulateFor<TUid> | undefined = undefined,
+  const TFields extends FieldsFor<TUid> | undefined = undefined,
+>(uid: TUid, documentId: string, query?: EntityOptionsFor<TUid, TPopulate, TFields>): LiveResult<DocumentShape<TUid, { populate: TPopulate; fields: TFields }> | null>;
+/** One live document whose type you give: `useLiveEntity<Article>(uid, documentId)`. */
+export function useLiveEntity<TDocument = never>(uid: ExplicitTypeUid<TDocument>, documentId: string, query?: EntityOptions): LiveResult<TDocument | null>;
+export function useLiveEntity(uid: string, documentId: string, query?: EntityOptions): LiveResult<unknown> {
   const client = useLiveClient();
   const key = JSON.stringify(liveEntityKey(uid, documentId, query));
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const observer = useMemo(() => client.entity<T>(uid, documentId, query), [client, key]);
+  const observer = useMemo(() => client.entity<unknown>(uid, documentId, query), [client, key]);
   return useObserver(observer);
 }

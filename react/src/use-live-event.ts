@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import type { ContentAction, ContentEventListener, StrapiDocument } from '@strapi-live/client';
+import type { ContentAction, ContentEventHandler, ContentEventListener, ContentEventName, StrapiDocument } from '@strapi-live/client';
 import { useLiveClient } from './context';
 
 const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
@@ -13,9 +13,10 @@ const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : 
  * Once a live query is subscribed, the server sends a connection only its subscriptions' events.
  *
  * @example
- * useLiveEvent<Article>('article:create', (article, meta) => toast(`New: ${meta.documentId}`));
+ * useLiveEvent('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
  */
-export function useLiveEvent<T extends StrapiDocument = StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<T>): void;
+export function useLiveEvent<const TEvent extends ContentEventName>(event: TEvent, handler: ContentEventHandler<TEvent>): void;
+export function useLiveEvent<TDocument extends StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<TDocument>): void;
 export function useLiveEvent(event: string, handler: (...args: any[]) => void): void;
 export function useLiveEvent(event: string, handler: (...args: any[]) => void): void {
   const client = useLiveClient();

@@ -21,7 +21,7 @@ const isClient = (value: LiveClientOptions | LiveClient): value is LiveClient =>
  *
  * @example
  * const app = createApp(App);
- * app.use(createLive({ url: 'http://localhost:1337', auth: () => session.jwt }));
+ * app.use(createLive({ url: 'http://localhost:1337', auth: () => ({ strategy: 'jwt', token: session.jwt }) }));
  * app.mount('#app');
  *
  * @example

@@ -1,7 +1,7 @@
 import { toValue } from 'vue';
 import type { MaybeRefOrGetter } from 'vue';
 import { liveEntityKey } from '@strapi-live/client';
-import type { EntityOptions, StrapiDocument } from '@strapi-live/client';
+import type { ContentTypeUID, DocumentShape, EntityOptions, EntityOptionsFor, ExplicitTypeUid, FieldsFor, PopulateFor } from '@strapi-live/client';
 import { useLiveClient } from './plugin';
 import { useObserver } from './use-observer';
 import type { LiveRefs } from './use-observer';
@@ -12,16 +12,31 @@ import type { LiveRefs } from './use-observer';
  *
  * @example
  * const props = defineProps<{ id: string }>();
- * const { data: article } = useLiveEntity<Article>('api::article.article', () => props.id, { populate: ['category'] });
+ * const { data: article } = useLiveEntity('api::article.article', () => props.id, { populate: ['category'] });
  */
-export function useLiveEntity<T = StrapiDocument>(
+export function useLiveEntity<
+  const TUid extends ContentTypeUID,
+  const TPopulate extends PopulateFor<TUid> | undefined = undefined,
+  const TFields extends FieldsFor<TUid> | undefined = undefined,
+>(
+  uid: MaybeRefOrGetter<TUid>,
+  documentId: MaybeRefOrGetter<string>,
+  query?: MaybeRefOrGetter<EntityOptionsFor<TUid, TPopulate, TFields> | undefined>,
+): LiveRefs<DocumentShape<TUid, { populate: TPopulate; fields: TFields }> | null>;
+/** One live document whose type you give: `useLiveEntity<Article>(uid, documentId, query)`. */
+export function useLiveEntity<TDocument = never>(
+  uid: MaybeRefOrGetter<ExplicitTypeUid<TDocument>>,
+  documentId: MaybeRefOrGetter<string>,
+  query?: MaybeRefOrGetter<EntityOptions | undefined>,
+): LiveRefs<TDocument | null>;
+export function useLiveEntity(
   uid: MaybeRefOrGetter<string>,
   documentId: MaybeRefOrGetter<string>,
   query?: MaybeRefOrGetter<EntityOptions | undefined>,
-): LiveRefs<T | null> {
+): LiveRefs<unknown> {
   const client = useLiveClient();
   return useObserver(
     () => JSON.stringify(liveEntityKey(toValue(uid), toValue(documentId), toValue(query))),
-    () => client.entity<T>(toValue(uid), toValue(documentId), toValue(query)),
+    () => client.entity<unknown>(toValue(uid), toValue(documentId), toValue(query)),
   );
 }

@@ -1,6 +1,6 @@
 import { onScopeDispose, toValue, watch } from 'vue';
 import type { MaybeRefOrGetter } from 'vue';
-import type { ContentAction, ContentEventListener, StrapiDocument } from '@strapi-live/client';
+import type { ContentAction, ContentEventHandler, ContentEventListener, ContentEventName, StrapiDocument } from '@strapi-live/client';
 import { useLiveClient } from './plugin';
 import { isServerRendering } from './use-observer';
 
@@ -13,11 +13,12 @@ import { isServerRendering } from './use-observer';
  * Once a live query is subscribed, the server sends a connection only its subscriptions' events.
  *
  * @example
- * useLiveEvent<Article>('article:create', (article, meta) => toast(`New: ${meta.documentId}`));
+ * useLiveEvent('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
  */
-export function useLiveEvent<T extends StrapiDocument = StrapiDocument>(
+export function useLiveEvent<const TEvent extends ContentEventName>(event: MaybeRefOrGetter<TEvent>, handler: ContentEventHandler<TEvent>): void;
+export function useLiveEvent<TDocument extends StrapiDocument>(
   event: MaybeRefOrGetter<`${string}:${ContentAction}`>,
-  handler: ContentEventListener<T>,
+  handler: ContentEventListener<TDocument>,
 ): void;
 export function useLiveEvent(event: MaybeRefOrGetter<string>, handler: (...args: any[]) => void): void;
 export function useLiveEvent(event: MaybeRefOrGetter<string>, handler: (...args: any[]) => void): void {

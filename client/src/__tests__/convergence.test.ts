@@ -162,7 +162,7 @@ it(`converges to what REST returns after random writes and disconnects (${SEEDS.
       if (rng.next() < 0.08 && live.socket.connected) {
         drops += 1;
         if (rng.next() < 0.7) live.socket.io.engine.close();
-        else await h.strapi.$io.disconnectSocket(live.socket.id!, 'test');
+        else h.expireSession(live, 'test');
       }
       const batch = rng.next() < 0.3 ? [choose(), choose()] : [choose()];
       // Two writes at once: their events interleave with each other's REST reads.

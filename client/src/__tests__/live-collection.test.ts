@@ -354,4 +354,28 @@ describe('live.on', () => {
     await h.settle(live);
     expect(received).toHaveLength(count);
   });
+
+  it("passes handlers what the server sent, without Socket.IO's trailing recovery offset", async () => {
+    const live = h.client();
+    const content: unknown[][] = [];
+    const custom: unknown[][] = [];
+    const raw: unknown[][] = [];
+    live.on('article:create', (...args: unknown[]) => content.push(args));
+    live.on('app:notice', (...args: unknown[]) => custom.push(args));
+    live.socket.on('article:create' as never, ((...args: unknown[]) => raw.push(args)) as never);
+    await vi.waitFor(() => expect(live.status.get().state).toBe('connected'));
+    const doc = await publish(uniquePrefix('offset'));
+    await h.settle(live);
+    // A broadcast and a private socket.emit both carry an offset.
+    h.strapi.$io.server.emit('app:notice', 'hello', 42);
+    h.strapi.$io.server.of('/').sockets.get(live.socket.id!)!.emit('app:notice', 'a string last');
+    await vi.waitFor(() => expect(custom).toHaveLength(2));
+
+    // What a raw socket.on handler gets with recovery on: one more argument, the offset.
+    expect(raw).toHaveLength(1);
+    expect(raw[0]).toHaveLength(3);
+    expect(typeof raw[0]![2]).toBe('string');
+    expect(content).toEqual([[expect.objectContaining({ documentId: doc.documentId }), expect.objectContaining({ action: 'create', documentId: doc.documentId })]]);
+    expect(custom).toEqual([['hello', 42], ['a string last']]);
+  });
 });

@@ -77,6 +77,17 @@ export function useLiveHarness(options: BootOptions = {}) {
       await settle(example.app.strapi, ...live.map((client) => client.socket as unknown as Socket));
     },
 
+    /**
+     * Ends a client's session as the server does when its token expires or is revoked: an
+     * `io:error` UNAUTHORIZED, then a server-side disconnect (a client with an `auth` callback
+     * comes back with a fresh token and a new session).
+     */
+    expireSession(live: LiveClient, message = 'Credentials expired'): void {
+      const socket = example.app.strapi.$io.server.of('/').sockets.get(live.socket.id!);
+      socket?.emit('io:error', { code: 'UNAUTHORIZED', message });
+      socket?.disconnect(true);
+    },
+
     /** Counts what clients send the server, from now on. */
     tally(): ServerTally {
       if (!tallying) {

@@ -119,7 +119,7 @@ describe('after a reconnect', () => {
     const tally = h.tally();
     let open!: () => void;
     gate = new Promise((resolve) => (open = resolve));
-    await h.strapi.$io.disconnectSocket(live.socket.id!, 'Ended by the server');
+    h.expireSession(live, 'Ended by the server');
     await vi.waitFor(() => expect(live.status.get().state).toBe('reconnecting'));
     await publish(`${prefix}c`); // while it is away, as nobody's
     await h.strapi.$io.idle();
@@ -143,8 +143,8 @@ describe('after a reconnect', () => {
 
     const tally = h.tally();
     const reads = rest.tokens.length;
-    // The server ends the session (as it does when a token expires); the client connects again.
-    await h.strapi.$io.disconnectSocket(live.socket.id!, 'Credentials expired');
+    // The server ends the session because the token expired; the client connects again.
+    h.expireSession(live);
     await vi.waitFor(() => expect(tally.count('subscribe')).toBe(1));
     await expectLiveData(observer, async () => (await h.rest('/api/comments', {}, users[1]!.jwt)).data);
 
@@ -206,6 +206,26 @@ describe('connection status', () => {
     expect(live.socket.connected).toBe(false);
     h.strapi.$io.server.off('connection', count);
     expect(connections).toBe(0);
+  });
+
+  it('stays disconnected with DISCONNECTED after strapi.$io.disconnectSocket, even with an auth callback, until connect()', async () => {
+    const live = h.client({ auth: () => null });
+    const observer = live.collection(ARTICLE);
+    h.watch(observer);
+    await vi.waitFor(() => expect(observer.getCurrentResult()).toMatchObject({ status: 'success', isLive: true }));
+    await h.strapi.$io.disconnectSocket(live.socket.id!, 'Kicked by admin');
+    await vi.waitFor(() => expect(live.status.get().state).toBe('disconnected'));
+    expect(live.status.get().error).toMatchObject({ code: 'DISCONNECTED', message: 'Kicked by admin' });
+    // An auth callback is no reason to come back after a deliberate kick (it is after an expiry).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(live.socket.connected).toBe(false);
+    // The data stays, no longer live, and says why.
+    expect(observer.getCurrentResult()).toMatchObject({ status: 'error', isLive: false, error: { code: 'DISCONNECTED' } });
+    expect(observer.getCurrentResult().data).toBeDefined();
+
+    live.connect();
+    await vi.waitFor(() => expect(observer.getCurrentResult()).toMatchObject({ status: 'success', isLive: true, error: null }));
+    expect(live.status.get()).toEqual({ state: 'connected', error: null });
   });
 
   it('goes idle → connecting → connected → reconnecting → connected → closed, with the server error that ended a session', async () => {

@@ -15,7 +15,7 @@ export interface ObserverHost {
  * snapshot that keeps its identity until something changes, and the returned function stops.
  *
  * @example
- * const observer = live.collection<Article>('api::article.article', { sort: 'title' });
+ * const observer = live.collection('api::article.article', { sort: 'title' });
  * const stop = observer.subscribe(({ data, status, isLive }) => render(data));
  * // later
  * stop();

@@ -2,11 +2,10 @@ import type { Core } from '@strapi/strapi';
 import path from 'path';
 
 /**
- * The `io` entry is the seed plugin's config format, unchanged; the plugin itself is loaded from
- * the workspace.
+ * The `io` entry is the seed plugin's config format; the plugin itself is loaded from the
+ * workspace. CORS is set once, for REST and sockets, in config/middlewares.ts.
  */
 export default ({ env }: Core.Config.Shared.ConfigParams) => {
-  const clientUrls = env('CLIENT_URL');
   return {
     'users-permissions': {
       config: {
@@ -22,12 +21,7 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
           'api::category.category',
           'api::comment.comment',
         ],
-        socket: {
-          serverOptions: {
-            // The cors package treats '*' as a wildcard only as a plain string, not inside an array.
-            cors: { origin: clientUrls ? clientUrls.split(',') : '*', methods: ['GET', 'POST'] },
-          },
-        },
+        // No socket.serverOptions.cors: Socket.IO follows strapi::cors in config/middlewares.ts.
       },
     },
   };

@@ -9,7 +9,7 @@ import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
 import { ConfigError, validateConfig } from './config/validate-config';
-import { resolveWatchedTypes } from './delivery/content-types';
+import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
 import { registerClientEvents } from './socket/client-events';
 import { createAudience } from './socket/audience';
@@ -35,6 +35,7 @@ export const runtimes = new WeakMap<Core.Strapi, { close(): Promise<void> }>();
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
   const config = readConfig(strapi);
   const watched = resolveWatchedTypes(strapi, config);
+  await assertPopulatesMatchSchemas(strapi, config);
 
   const io = createServer(strapi, config.serverOptions);
   const access = createAccessControl({ strapi });
@@ -114,7 +115,9 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     async close() {
       await $io.idle();
       sessions.close();
-      io.disconnectSockets(true);
+      // Closing the transports, without a disconnect packet: clients see 'transport close' and keep
+      // reconnecting, so a restart or a deploy does not end them for good ('io server disconnect'
+      // would tell socket.io-client never to reconnect by itself).
       io.engine.close();
     },
   });

@@ -9,6 +9,7 @@ import type { CollectionOptions, LiveClient, LiveClientOptions } from '@strapi-l
 import { bootExampleApp, settle } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
 import { createLive, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveStatus } from '../index';
+import type { LiveRefs } from '../index';
 import { spyOnServer } from 'example-strapi-app/testing';
 import type { ServerSpy } from 'example-strapi-app/testing';
 
@@ -111,8 +112,8 @@ describe('useLiveCollection', () => {
     const collection = vi.spyOn(client, 'collection');
     const tag = ref(first);
     const query = reactive({ filters: { body: { $eq: first } } });
-    let byGetter!: ReturnType<typeof useLiveCollection<Article>>;
-    let byReactive!: ReturnType<typeof useLiveCollection<Article>>;
+    let byGetter!: LiveRefs<Article[]>;
+    let byReactive!: LiveRefs<Article[]>;
     mountWith(client, () => {
       byGetter = useLiveCollection<Article>(ARTICLE, () => byTag(tag.value));
       byReactive = useLiveCollection<Article>(ARTICLE, query);

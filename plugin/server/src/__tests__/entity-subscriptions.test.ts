@@ -95,6 +95,10 @@ describe('subscribe-entity', () => {
     ['a 10 kB uid', { uid: TEN_KB, id: 'abc' }, 'INVALID_PAYLOAD'],
     ['a 10 kB id', { uid: ARTICLE, id: TEN_KB }, 'INVALID_PAYLOAD'],
     ['a row id that does not exist', { uid: ARTICLE, id: 987654 }, 'NOT_FOUND'],
+    ['a row id as a string that does not exist', { uid: ARTICLE, id: '987654' }, 'NOT_FOUND'],
+    ['a row id string of 0', { uid: ARTICLE, id: '0' }, 'INVALID_PAYLOAD'],
+    ['a row id string past the safe integers', { uid: ARTICLE, id: '99999999999999999999' }, 'INVALID_PAYLOAD'],
+    ['a made-up documentId', { uid: ARTICLE, id: 'zz0nosuchdocument0000000' }, 'NOT_FOUND'],
   ])('refuses %s with an error ack and changes nothing', async (_, payload, code) => {
     const subscriber = await listen();
     const response = (await subscriber.socket.emitWithAck('subscribe-entity', payload)) as { success: boolean; error: { code: string; message: string } };
@@ -113,12 +117,54 @@ describe('subscribe-entity', () => {
   });
 
   it('caps the subscriptions of one socket', async () => {
+    const ids: string[] = [];
+    for (const title of ['c1', 'c2', 'c3', 'c4']) ids.push((await app.strapi.documents(ARTICLE).create({ data: { title }, status: 'published' })).documentId);
+    await app.strapi.$io.idle();
     const subscriber = await listen();
-    for (const id of ['a1', 'a2', 'a3']) {
+    for (const id of ids.slice(0, 3)) {
       expect((await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id })).success).toBe(true);
     }
-    const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: 'a4' });
+    const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: ids[3] });
     expect(response).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED' } });
+  });
+
+  it('takes a row id sent as a string of digits (as read from a URL) like the number', async () => {
+    const row = (await app.strapi.db.query(ARTICLE).findOne({ where: { documentId: second, publishedAt: { $notNull: true } } })) as { id: number };
+    const subscriber = await listen();
+    const payload = { uid: ARTICLE, id: String(row.id) };
+    expect(await subscriber.socket.emitWithAck('subscribe-entity', payload)).toEqual({ success: true, uid: ARTICLE, documentId: second });
+    expect(await subscriber.socket.emitWithAck('unsubscribe-entity', payload)).toEqual({ success: true, uid: ARTICLE, documentId: second });
+    expect(await subscriber.socket.emitWithAck('subscribe-entity', payload)).toEqual({ success: true, uid: ARTICLE, documentId: second });
+    expect(await updateBoth(subscriber)).toEqual([[second]]);
+  });
+
+  it('answers NOT_FOUND for a documentId that does not exist and leaves the socket on the broadcast', async () => {
+    const subscriber = await listen();
+    const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: 'zz0nosuchdocument0000000' });
+    expect(response).toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'No published article has documentId "zz0nosuchdocument0000000"; a draft that was never published is not found, as with REST' },
+    });
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+  });
+
+  it('treats a draft that was never published as not found, as REST findOne does, by documentId and by row id', async () => {
+    const draft = await app.strapi.documents(ARTICLE).create({ data: { title: 'Draft only' } });
+    await app.strapi.$io.idle();
+    expect((await fetch(`${app.url}/api/articles/${draft.documentId}`)).status).toBe(404);
+    const subscriber = await listen();
+    for (const id of [draft.documentId, draft.id, String(draft.id)]) {
+      expect(await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id })).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    }
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+    // Once published it is found, whichever of its rows the id names (here the draft's).
+    await app.strapi.documents(ARTICLE).publish({ documentId: draft.documentId });
+    await app.strapi.$io.idle();
+    expect(await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: String(draft.id) })).toEqual({
+      success: true,
+      uid: ARTICLE,
+      documentId: draft.documentId,
+    });
   });
 
   it('a reader allowed to read comments may subscribe to one', async () => {
@@ -130,5 +176,23 @@ describe('subscribe-entity', () => {
     await app.strapi.documents('api::comment.comment').update({ documentId: comment.documentId, data: { text: 'hello' } });
     await settle(app.strapi, subscriber.socket);
     expect(contentEvents(subscriber.received).map(({ event }) => event)).toEqual(['comment:update']);
+  });
+});
+
+describe('strapi.$io.subscribeToEntity', () => {
+  it('answers NOT_FOUND for an id that does not resolve and leaves the socket on the broadcast', async () => {
+    const subscriber = await listen();
+    const id = subscriber.socket.id!;
+    expect(await app.strapi.$io.subscribeToEntity(id, ARTICLE, 'zz0nosuchdocument0000000')).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    expect(await app.strapi.$io.subscribeToEntity(id, ARTICLE, '987654')).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    expect(await app.strapi.$io.getEntitySubscriptions(id)).toEqual([]);
+    expect(await updateBoth(subscriber)).toEqual([[first, second]]);
+  });
+
+  it('takes a row id as a string of digits', async () => {
+    const row = (await app.strapi.db.query(ARTICLE).findOne({ where: { documentId: first, publishedAt: { $notNull: true } } })) as { id: number };
+    const subscriber = await listen();
+    expect(await app.strapi.$io.subscribeToEntity(subscriber.socket.id!, ARTICLE, String(row.id))).toEqual({ success: true, uid: ARTICLE, documentId: first });
+    expect(await updateBoth(subscriber)).toEqual([[first]]);
   });
 });

@@ -107,7 +107,7 @@ describe('strapi.$io', () => {
     const reason = new Promise((resolve) => b.socket.on('io:error', resolve));
     expect(await app.strapi.$io.disconnectSocket(b.socket.id!, 'Kicked by admin')).toBe(true);
     expect(await gone).toBe('io server disconnect');
-    expect(await reason).toMatchObject({ message: 'Kicked by admin' });
+    expect(await reason).toEqual({ code: 'DISCONNECTED', message: 'Kicked by admin' });
   });
 
   it('subscribeToEntity checks permission; the entity helpers see the subscription', async () => {

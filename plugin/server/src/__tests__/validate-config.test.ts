@@ -30,6 +30,7 @@ describe('validateConfig', () => {
     [{ contentTypes: ['article'] }, '"contentTypes[0].uid" must be a content-type uid'],
     [{ contentTypes: [{ uid: 'api::a.a', actions: ['publish'] }] }, '"contentTypes[0].actions[0]" must be one of create, update, delete (got "publish")'],
     [{ contentTypes: [{ uid: 'api::a.a', populate: 3 }] }, '"contentTypes[0].populate" must be a populate value'],
+    [{ contentTypes: [{ uid: 'api::a.a', populate: true }] }, `"contentTypes[0].populate" must be a populate value (a relation name, an array of names, '*' or an object); for every relation use '*' (got boolean true)`],
     [{ contentTypes: [{ uid: 'api::a.a', action: ['create'] }] }, '"contentTypes[0].action" must be absent'],
     [{ contentTypes: ['api::a.a', 'api::a.a'] }, '"contentTypes[1].uid" must be listed once'],
     [{ socket: { options: {} } }, '"socket.options" must be absent: socket takes serverOptions'],

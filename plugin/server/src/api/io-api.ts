@@ -156,13 +156,14 @@ export function createIoApi({
     },
 
     /**
-     * Disconnects a socket (on any node); it first receives `io:error` with the reason.
+     * Disconnects a socket (on any node); it first receives `io:error` with code `DISCONNECTED` and
+     * the reason as message (`UNAUTHORIZED` stays for credentials that stopped being valid).
      * @example strapi.$io.disconnectSocket(socketId, 'Kicked by admin')
      */
     async disconnectSocket(socketId: string, reason = 'Disconnected by the server'): Promise<boolean> {
       const socket = await findSocket(socketId);
       if (!socket) return false;
-      io.to(socketId).emit('io:error', { code: 'UNAUTHORIZED', message: reason });
+      io.to(socketId).emit('io:error', { code: 'DISCONNECTED', message: reason });
       io.in(socketId).disconnectSockets(true);
       return true;
     },

@@ -1,8 +1,11 @@
 import type { ServerOptions } from 'socket.io';
 import type { ContentAction } from '@strapi-live/client/protocol';
 
-/** What `populate` accepts: Strapi's populate syntax, as REST's `?populate=` would. */
-export type PopulateConfig = string | string[] | Record<string, unknown> | boolean;
+/**
+ * What `populate` accepts: Strapi's populate syntax, as REST's `?populate=` would: `'*'`, a name or
+ * comma-separated names, an array of names, or the object form. Checked against the schema at start-up.
+ */
+export type PopulateConfig = string | string[] | Record<string, unknown>;
 
 /** One content type as written in `config/plugins`: a uid, or a uid with options. */
 export type ContentTypeConfigEntry =

@@ -7,11 +7,14 @@ const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
 
 /** Thrown for a configuration the plugin cannot run with; the message names the key. */
 export class ConfigError extends Error {
-  constructor(key: string, expected: string, got: unknown) {
-    super(`"${key}" must be ${expected} (got ${describe(got)})`);
+  constructor(message: string) {
+    super(message);
     this.name = 'ConfigError';
   }
 }
+
+/** `"key" must be <expected> (got <value>)`. */
+const mustBe = (key: string, expected: string, got: unknown) => new ConfigError(`"${key}" must be ${expected} (got ${describe(got)})`);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -24,31 +27,37 @@ function describe(value: unknown): string {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * The shape of `populate`; its names are checked against the type's schema at bootstrap
+ * (`checkPopulate` in validate-populate.ts), once Strapi's registry exists. `true`/`false` are refused: Strapi's query
+ * converter throws on them, so every event of the type would fail.
+ */
 function validatePopulate(value: unknown, key: string): PopulateConfig | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' || typeof value === 'boolean' || isPlainObject(value)) return value;
+  if (typeof value === 'string' || isPlainObject(value)) return value;
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
-  throw new ConfigError(key, "a populate value (a relation name, an array of names, '*' or an object)", value);
+  const hint = typeof value === 'boolean' ? "; for every relation use '*'" : '';
+  throw mustBe(key, `a populate value (a relation name, an array of names, '*' or an object)${hint}`, value);
 }
 
 function validateContentType(entry: unknown, key: string): ContentTypeSettings {
   if (typeof entry === 'string') entry = { uid: entry };
-  if (!isPlainObject(entry)) throw new ConfigError(key, 'a content-type uid or { uid, actions?, populate? }', entry);
+  if (!isPlainObject(entry)) throw mustBe(key, 'a content-type uid or { uid, actions?, populate? }', entry);
   for (const field of Object.keys(entry)) {
     if (!['uid', 'actions', 'populate'].includes(field)) {
-      throw new ConfigError(`${key}.${field}`, 'absent: a content type takes uid, actions and populate', entry[field]);
+      throw mustBe(`${key}.${field}`, 'absent: a content type takes uid, actions and populate', entry[field]);
     }
   }
   const { uid, actions, populate } = entry;
   if (typeof uid !== 'string' || !UID_PATTERN.test(uid)) {
-    throw new ConfigError(`${key}.uid`, "a content-type uid such as 'api::article.article'", uid);
+    throw mustBe(`${key}.uid`, "a content-type uid such as 'api::article.article'", uid);
   }
   let actionSet = new Set<ContentAction>(CONTENT_ACTIONS);
   if (actions !== undefined) {
-    if (!Array.isArray(actions)) throw new ConfigError(`${key}.actions`, 'an array of create, update, delete', actions);
+    if (!Array.isArray(actions)) throw mustBe(`${key}.actions`, 'an array of create, update, delete', actions);
     actions.forEach((action, i) => {
       if (!CONTENT_ACTIONS.includes(action as ContentAction)) {
-        throw new ConfigError(`${key}.actions[${i}]`, 'one of create, update, delete', action);
+        throw mustBe(`${key}.actions[${i}]`, 'one of create, update, delete', action);
       }
     });
     actionSet = new Set(actions as ContentAction[]);
@@ -58,50 +67,50 @@ function validateContentType(entry: unknown, key: string): ContentTypeSettings {
 
 /**
  * Checks the whole plugin configuration and returns it in its long form. Everything that can be
- * checked without Strapi's registry is checked here, at config load; uids are checked against the
- * registry by {@link assertContentTypesExist} at bootstrap.
+ * checked without Strapi's registry is checked here, at config load; uids and populate are checked
+ * against the registry at bootstrap (`resolveWatchedTypes`, `assertPopulatesMatchSchemas`).
  */
 export function validateConfig(input: unknown): ResolvedConfig {
   const config = input ?? {};
-  if (!isPlainObject(config)) throw new ConfigError('config', 'an object', config);
+  if (!isPlainObject(config)) throw mustBe('config', 'an object', config);
   for (const key of Object.keys(config)) {
     if (!TOP_LEVEL_KEYS.includes(key)) {
-      throw new ConfigError(key, `absent: the known keys are ${TOP_LEVEL_KEYS.join(', ')}`, config[key]);
+      throw mustBe(key, `absent: the known keys are ${TOP_LEVEL_KEYS.join(', ')}`, config[key]);
     }
   }
 
   const rawTypes = config.contentTypes ?? [];
-  if (!Array.isArray(rawTypes)) throw new ConfigError('contentTypes', 'an array of uids or { uid, actions, populate }', rawTypes);
+  if (!Array.isArray(rawTypes)) throw mustBe('contentTypes', 'an array of uids or { uid, actions, populate }', rawTypes);
   const contentTypes = rawTypes.map((entry, i) => validateContentType(entry, `contentTypes[${i}]`));
   const seen = new Set<string>();
   contentTypes.forEach(({ uid }, i) => {
-    if (seen.has(uid)) throw new ConfigError(`contentTypes[${i}].uid`, 'listed once', uid);
+    if (seen.has(uid)) throw mustBe(`contentTypes[${i}].uid`, 'listed once', uid);
     seen.add(uid);
   });
 
   const socket = config.socket ?? {};
-  if (!isPlainObject(socket)) throw new ConfigError('socket', 'an object', socket);
+  if (!isPlainObject(socket)) throw mustBe('socket', 'an object', socket);
   for (const key of Object.keys(socket)) {
-    if (key !== 'serverOptions') throw new ConfigError(`socket.${key}`, 'absent: socket takes serverOptions', socket[key]);
+    if (key !== 'serverOptions') throw mustBe(`socket.${key}`, 'absent: socket takes serverOptions', socket[key]);
   }
   const serverOptions = socket.serverOptions ?? {};
-  if (!isPlainObject(serverOptions)) throw new ConfigError('socket.serverOptions', 'an object of Socket.IO server options', serverOptions);
+  if (!isPlainObject(serverOptions)) throw mustBe('socket.serverOptions', 'an object of Socket.IO server options', serverOptions);
 
   const events = config.events ?? [];
-  if (!Array.isArray(events)) throw new ConfigError('events', 'an array of { name, handler }', events);
+  if (!Array.isArray(events)) throw mustBe('events', 'an array of { name, handler }', events);
   events.forEach((event, i) => {
-    if (!isPlainObject(event)) throw new ConfigError(`events[${i}]`, 'an object { name, handler }', event);
-    if (typeof event.name !== 'string' || event.name === '') throw new ConfigError(`events[${i}].name`, 'a non-empty string', event.name);
-    if (typeof event.handler !== 'function') throw new ConfigError(`events[${i}].handler`, 'a function', event.handler);
+    if (!isPlainObject(event)) throw mustBe(`events[${i}]`, 'an object { name, handler }', event);
+    if (typeof event.name !== 'string' || event.name === '') throw mustBe(`events[${i}].name`, 'a non-empty string', event.name);
+    if (typeof event.handler !== 'function') throw mustBe(`events[${i}].handler`, 'a function', event.handler);
   });
 
   const hooks = config.hooks ?? {};
-  if (!isPlainObject(hooks)) throw new ConfigError('hooks', 'an object', hooks);
-  if (hooks.init !== undefined && typeof hooks.init !== 'function') throw new ConfigError('hooks.init', 'a function', hooks.init);
+  if (!isPlainObject(hooks)) throw mustBe('hooks', 'an object', hooks);
+  if (hooks.init !== undefined && typeof hooks.init !== 'function') throw mustBe('hooks.init', 'a function', hooks.init);
 
   const max = config.maxSubscriptionsPerSocket ?? 100;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-    throw new ConfigError('maxSubscriptionsPerSocket', 'a positive integer', max);
+    throw mustBe('maxSubscriptionsPerSocket', 'a positive integer', max);
   }
 
   return {

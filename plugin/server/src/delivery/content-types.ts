@@ -1,5 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ContentTypeSettings, ResolvedConfig } from '../config/types';
+import { ConfigError } from '../config/validate-config';
+import { checkPopulate } from '../config/validate-populate';
+import type { Schema } from '../config/validate-populate';
 import { AckError } from '../socket/ack';
 
 export interface WatchedType extends ContentTypeSettings {
@@ -45,6 +48,33 @@ export function resolveWatchedTypes(strapi: Core.Strapi, config: ResolvedConfig)
     });
   });
   return watched;
+}
+
+/**
+ * Every configured `populate`, checked against its type's schema: first by our own walk, whose
+ * message names the key and the type, then by Strapi's REST populate validator and query converter
+ * (what each event's read goes through), so that nothing Strapi would refuse at event time boots.
+ * Runs after {@link resolveWatchedTypes}, so every uid exists.
+ */
+export async function assertPopulatesMatchSchemas(strapi: Core.Strapi, config: ResolvedConfig): Promise<void> {
+  const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as Schema | undefined;
+  const privateAttributes = strapi.config.get('api.responses.privateAttributes', []) as string[];
+  for (const [i, { uid, populate }] of config.contentTypes.entries()) {
+    if (populate === undefined) continue;
+    const key = `contentTypes[${i}].populate`;
+    try {
+      checkPopulate(populate, uid, { getModel, privateAttributes }, key);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`Error regarding io config: ${error.message}`);
+      throw error;
+    }
+    try {
+      await strapi.contentAPI.validate.populate(populate as never, strapi.getModel(uid as never) as never);
+      strapi.get('query-params').transform(uid, { populate });
+    } catch (error) {
+      throw new Error(`Error regarding io config: "${key}" is refused by Strapi for ${uid}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** The watched type of `uid`, or the error a client gets for a type that sends no events. */

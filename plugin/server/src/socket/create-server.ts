@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client/protocol';
 import type { SocketSession } from '../auth/principal';
+import { corsFollowingStrapi } from './cors';
 import { forwardForeignUpgrades } from './forward-upgrades';
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
@@ -19,14 +20,17 @@ export function recoveryWindow(serverOptions: Partial<ServerOptions>): number {
 /**
  * Attaches Socket.IO to Strapi's HTTP server. Connection state recovery is on by default, so a
  * short disconnect replays what was missed, and middlewares run again on recovery so the
- * credentials are checked again. `destroyUpgrade: false` leaves other upgrade requests alone,
- * so Strapi's own `/admin/transfer` websocket keeps working.
+ * credentials are checked again. CORS follows the app's `strapi::cors` settings unless
+ * `serverOptions.cors` is given, which then replaces them entirely (`false` turns CORS off).
+ * `destroyUpgrade: false` leaves other upgrade requests alone, so Strapi's own `/admin/transfer`
+ * websocket keeps working.
  */
 export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
   const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
-  const { connectionStateRecovery, ...rest } = serverOptions;
+  const { connectionStateRecovery, cors, ...rest } = serverOptions;
   const io: IoServer = new Server(httpServer, {
     ...rest,
+    cors: cors !== undefined ? cors : (corsFollowingStrapi(strapi) as unknown as ServerOptions['cors']),
     // Off when the app says false; otherwise the app's window, and always with the middlewares, so
     // a recovering socket is authenticated again (Socket.IO's own default skips them).
     connectionStateRecovery:

@@ -6,7 +6,11 @@ const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Reads `{ uid, id }` of an entity subscription; `id` is a documentId or a numeric row id. */
+/**
+ * Reads `{ uid, id }` of an entity subscription; `id` is a documentId or a row id. A string of
+ * digits is a row id, as a number is: ids taken from a URL arrive as strings, and Strapi's
+ * documentIds are never all digits.
+ */
 export function readEntityPayload(payload: unknown): { uid: string; id: string | number } {
   if (!isPlainObject(payload)) {
     throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, id } where id is the documentId');
@@ -15,9 +19,10 @@ export function readEntityPayload(payload: unknown): { uid: string; id: string |
   if (typeof uid !== 'string' || uid === '' || uid.length > MAX_UID_LENGTH) {
     throw new AckError('INVALID_PAYLOAD', "uid must be a content-type uid such as 'api::article.article'");
   }
-  if (typeof id === 'number') {
-    if (!Number.isSafeInteger(id) || id < 1) throw new AckError('INVALID_PAYLOAD', 'A numeric id must be a positive integer');
-    return { uid, id };
+  if (typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id))) {
+    const rowId = Number(id);
+    if (!Number.isSafeInteger(rowId) || rowId < 1) throw new AckError('INVALID_PAYLOAD', 'A numeric id must be a positive integer');
+    return { uid, id: rowId };
   }
   if (typeof id !== 'string' || !DOCUMENT_ID.test(id)) {
     throw new AckError('INVALID_PAYLOAD', 'id must be a documentId (letters, digits, _ and -, at most 64) or a positive integer');

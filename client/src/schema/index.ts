@@ -1,0 +1,5 @@
+export type { Register, RegisteredComponents, RegisteredContentTypes, ContentTypeUID, HasSchema, AttributesOf, ExplicitTypeUid } from './register';
+export type { BlocksNode, ComponentEntry, DocumentShape, DynamicZoneEntry, JsonValue, PopulatableKeys, ScalarKeys, ScalarValue, Simplify, StrapiMedia } from './document';
+export type { DocumentFilters, FilterCondition, FilterOperators } from './filters';
+export type { CollectionOptionsFor, EntityOptionsFor, FieldsFor, PopulateFor, SortFor } from './options';
+export type { ContentEventHandler, ContentEventName, EventDocument } from './events';
