@@ -1,6 +1,13 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createBrotliDecompress } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+
+/** Where the packaged Chromium is unpacked: inside the checkout, gone with `node_modules`. */
+const CACHE_DIR = path.resolve(import.meta.dirname, '../../../node_modules/.cache/strapi-live');
 
 /** Debian's Chromium, when the machine has it. */
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -29,8 +36,8 @@ export interface ResolvedBrowser {
 /**
  * Never a browser downloaded at install or run time: `CHROMIUM_PATH`, else Debian's
  * `/usr/bin/chromium`, else the headless Chromium that `@sparticuz/chromium` ships inside its npm
- * tarball (a devDependency; it unpacks into the system temp folder on first use), so `npm test`
- * passes on a fresh clone with no apt step.
+ * tarball (a devDependency, unpacked on first use), so `npm test` passes on a fresh clone with no
+ * apt step.
  */
 export async function resolveChromium(): Promise<ResolvedBrowser> {
   const fromEnv = process.env.CHROMIUM_PATH;
@@ -39,8 +46,27 @@ export async function resolveChromium(): Promise<ResolvedBrowser> {
     return { executablePath: fromEnv, source: 'CHROMIUM_PATH' };
   }
   if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'system' };
-  const { default: packaged } = await import('@sparticuz/chromium');
-  return { executablePath: await packaged.executablePath(), source: '@sparticuz/chromium' };
+  return { executablePath: await unpackPackagedChromium(), source: '@sparticuz/chromium' };
+}
+
+/**
+ * The binary `@sparticuz/chromium` ships brotli-compressed in its tarball, unpacked once per
+ * checkout into node_modules/.cache. Not through the package's own `executablePath()`: that writes
+ * straight to `/tmp/chromium` and trusts any file there, so two test files starting at once (or a
+ * run killed while unpacking) would launch a half-written binary. Here each process writes its own
+ * temporary file and renames it into place, which is atomic.
+ */
+async function unpackPackagedChromium(): Promise<string> {
+  const entry = fileURLToPath(import.meta.resolve('@sparticuz/chromium'));
+  const packageDir = path.resolve(path.dirname(entry), '..');
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(CACHE_DIR, `chromium-${version}`);
+  if (existsSync(target)) return target;
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  await pipeline(createReadStream(path.join(packageDir, 'bin', 'chromium.br')), createBrotliDecompress(), createWriteStream(partial, { mode: 0o755 }));
+  renameSync(partial, target);
+  return target;
 }
 
 export async function launchChromium(): Promise<Browser> {
