@@ -83,7 +83,10 @@ export type AckSuccess<T extends object = object> = { success: true } & T;
 export type Ack<T extends object = object> = AckSuccess<T> | AckFailure;
 export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
 
-/** Payload of `subscribe-entity` / `unsubscribe-entity`; `id` is the documentId (a numeric row id is accepted too). */
+/**
+ * Payload of `subscribe-entity` / `unsubscribe-entity`; `id` is the documentId (a row id is accepted
+ * too, as a number or a string of digits).
+ */
 export interface EntitySubscriptionPayload {
   uid: string;
   id: string | number;

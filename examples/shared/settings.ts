@@ -2,6 +2,7 @@
  * What the three example pages share: where Strapi is, and the live query the controls build.
  * Each page imports this file directly (it is not a package).
  */
+import type { DocumentShape } from '@strapi-live/client';
 
 /**
  * The Strapi base URL, in this order: `?api=<url>` in the page's address (tests point the page at an
@@ -42,26 +43,20 @@ export function articleQuery({ category, sort }: ArticleControls) {
     ...(category ? { filters: { category: { slug: { $eq: category } } } } : {}),
     sort: [SORTS[sort]],
     populate: ['category'],
-  };
+  } as const;
 }
 
-export const categoryQuery = { sort: ['name:asc'], fields: ['name', 'slug'] };
+export const categoryQuery = { sort: ['name:asc'], fields: ['name', 'slug'] } as const;
 
-export interface Category {
-  documentId: string;
-  name: string;
-  slug: string;
-}
+/** What the pages show, typed from the registered schema (strapi-live.d.ts) as REST returns it. */
+export type Article = DocumentShape<typeof ARTICLE_UID, ReturnType<typeof articleQuery>>;
+export type Category = DocumentShape<typeof CATEGORY_UID, typeof categoryQuery>;
 
-export interface Article {
-  documentId: string;
-  title: string;
-  slug?: string | null;
-  body?: string | null;
-  updatedAt: string;
-  category?: Category | null;
+/** The category filter's choices: a category without a slug cannot be filtered by it. */
+export function categoryOptions(categories: readonly Category[] | undefined): { key: string; value: string; label: string }[] {
+  return (categories ?? []).flatMap(({ documentId, slug, name }) => (slug ? [{ key: documentId, value: slug, label: name }] : []));
 }
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
 
-export const formatDate = (iso: string): string => dateFormat.format(new Date(iso));
+export const formatDate = (iso: string | null): string => (iso ? dateFormat.format(new Date(iso)) : 'never');

@@ -1,6 +1,6 @@
 /**
- * A page on another origin than Strapi's, which the plugin's `socket.serverOptions.cors` does not
- * allow: in a real browser (Node's socket.io-client does not enforce CORS), the live list says why
+ * A page on another origin than Strapi's, which the app's `strapi::cors` (and so the plugin's
+ * Socket.IO, which follows it) does not allow: in a real browser (Node's socket.io-client does not enforce CORS), the live list says why
  * it has nothing, naming the page's origin and the two CORS settings, instead of loading forever.
  *
  * The built vanilla page is served by a plain static server (as an app's own server would, without

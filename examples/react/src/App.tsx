@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useLiveCollection, useLiveStatus } from '@strapi-live/react';
-import { ARTICLE_UID, CATEGORY_UID, SORT_OPTIONS, articleQuery, categoryQuery, formatDate } from '../../shared/settings';
-import type { Article, Category, SortKey } from '../../shared/settings';
+import { ARTICLE_UID, CATEGORY_UID, SORT_OPTIONS, articleQuery, categoryOptions, categoryQuery, formatDate } from '../../shared/settings';
+import type { SortKey } from '../../shared/settings';
 
 function ConnectionBadge() {
   const { state } = useLiveStatus();
@@ -13,12 +13,12 @@ function ConnectionBadge() {
 }
 
 function ArticleList({ category, sort }: { category: string; sort: SortKey }) {
-  const { data, status, error, isLive } = useLiveCollection<Article>(ARTICLE_UID, articleQuery({ category, sort }));
+  const { data, status, error, isLive } = useLiveCollection(ARTICLE_UID, articleQuery({ category, sort }));
 
   if (status === 'error') {
     return (
       <p className="notice" data-testid="list-state" data-state="error">
-        Could not load the articles: {error?.message}
+        Could not load the articles: {error.message}
       </p>
     );
   }
@@ -49,7 +49,7 @@ function ArticleList({ category, sort }: { category: string; sort: SortKey }) {
                   {article.category.name}
                 </span>
               ) : null}
-              <time dateTime={article.updatedAt}>updated {formatDate(article.updatedAt)}</time>
+              <time dateTime={article.updatedAt ?? undefined}>updated {formatDate(article.updatedAt)}</time>
             </div>
             {article.body ? <p>{article.body}</p> : null}
           </li>
@@ -62,7 +62,7 @@ function ArticleList({ category, sort }: { category: string; sort: SortKey }) {
 export function App({ strapiUrl }: { strapiUrl: string }) {
   const [category, setCategory] = useState('');
   const [sort, setSort] = useState<SortKey>('title');
-  const categories = useLiveCollection<Category>(CATEGORY_UID, categoryQuery);
+  const categories = useLiveCollection(CATEGORY_UID, categoryQuery);
 
   return (
     <main className="page">
@@ -79,9 +79,9 @@ export function App({ strapiUrl }: { strapiUrl: string }) {
           Category
           <select data-testid="category-select" value={category} onChange={(event) => setCategory(event.target.value)}>
             <option value="">All categories</option>
-            {(categories.data ?? []).map((item) => (
-              <option key={item.documentId} value={item.slug}>
-                {item.name}
+            {categoryOptions(categories.data).map((option) => (
+              <option key={option.key} value={option.value}>
+                {option.label}
               </option>
             ))}
           </select>

@@ -1,7 +1,7 @@
 import { createLiveClient } from '@strapi-live/client';
 import type { LiveResult } from '@strapi-live/client';
-import { ARTICLE_UID, CATEGORY_UID, SORT_OPTIONS, articleQuery, categoryQuery, formatDate } from '../../shared/settings';
-import type { Article, ArticleControls, Category, SortKey } from '../../shared/settings';
+import { ARTICLE_UID, CATEGORY_UID, SORT_OPTIONS, articleQuery, categoryOptions, categoryQuery, formatDate } from '../../shared/settings';
+import type { Article, ArticleControls, SortKey } from '../../shared/settings';
 import { strapiUrl } from '../../shared/settings';
 import '../../shared/page.css';
 
@@ -43,7 +43,7 @@ for (const option of SORT_OPTIONS) sortSelect.append(h('option', { value: option
 function renderArticles({ data, status, error, isLive }: LiveResult<Article[]>): void {
   if (status === 'error') {
     articlesRoot.replaceChildren(
-      h('p', { class: 'notice', 'data-testid': 'list-state', 'data-state': 'error' }, `Could not load the articles: ${error?.message ?? 'unknown error'}`),
+      h('p', { class: 'notice', 'data-testid': 'list-state', 'data-state': 'error' }, `Could not load the articles: ${error.message}`),
     );
     return;
   }
@@ -60,7 +60,7 @@ function renderArticles({ data, status, error, isLive }: LiveResult<Article[]>):
         'div',
         { class: 'meta' },
         article.category ? h('span', { class: 'tag', 'data-testid': 'article-category' }, article.category.name) : null,
-        h('time', { datetime: article.updatedAt }, `updated ${formatDate(article.updatedAt)}`),
+        h('time', { datetime: article.updatedAt ?? '' }, `updated ${formatDate(article.updatedAt)}`),
       ),
       article.body ? h('p', {}, article.body) : null,
     ),
@@ -76,7 +76,7 @@ function renderArticles({ data, status, error, isLive }: LiveResult<Article[]>):
 let stopArticles: (() => void) | undefined;
 function showArticles(controls: ArticleControls): void {
   stopArticles?.();
-  const observer = live.collection<Article>(ARTICLE_UID, articleQuery(controls));
+  const observer = live.collection(ARTICLE_UID, articleQuery(controls));
   const render = () => renderArticles(observer.getCurrentResult());
   stopArticles = observer.subscribe(render);
   render();
@@ -88,16 +88,17 @@ sortSelect.addEventListener('change', () => showArticles(controls()));
 showArticles(controls());
 
 // Categories: a live list too, so a category added in the admin shows up in the select.
-const categories = live.collection<Category>(CATEGORY_UID, categoryQuery);
+const categories = live.collection(CATEGORY_UID, categoryQuery);
 function renderCategories(): void {
   const { data } = categories.getCurrentResult();
   if (!data) return;
   const selected = categorySelect.value;
+  const options = categoryOptions(data);
   categorySelect.replaceChildren(
     h('option', { value: '' }, 'All categories'),
-    ...data.map((category) => h('option', { value: category.slug }, category.name)),
+    ...options.map((option) => h('option', { value: option.value }, option.label)),
   );
-  categorySelect.value = data.some((category) => category.slug === selected) ? selected : '';
+  categorySelect.value = options.some((option) => option.value === selected) ? selected : '';
   // The chosen category was deleted: back to all of them.
   if (categorySelect.value !== selected) showArticles(controls());
 }
