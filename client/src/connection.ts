@@ -191,11 +191,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     // The whole explanation once, then one line per attempt.
     logger.warn(connectFailure?.code === error.code ? `connection failed again: ${failureReason(raw)}` : `connection failed: ${error.message}`);
     connectFailure = error;
-    if (socket.active) {
-      setStatus(status.get().state === 'connecting' ? 'connecting' : 'reconnecting', error);
-      // Socket.IO tries again by itself (unless told not to); meanwhile every query waiting on the connection says why.
-      for (const listener of [...failureListeners]) listener(error);
-    } else setStatus('disconnected', error);
+    // Socket.IO tries again by itself unless told not to (`reconnection: false` leaves the socket
+    // "active" but waiting for `connect()`): the status says which.
+    if (socket.active && socket.io.reconnection()) setStatus(status.get().state === 'connecting' ? 'connecting' : 'reconnecting', error);
+    else setStatus('disconnected', error);
+    // Every query waiting on the connection says why.
+    if (socket.active) for (const listener of [...failureListeners]) listener(error);
   });
 
   socket.on('io:error', (error) => {
@@ -220,14 +221,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
       socket.connect();
     },
 
-    /** `live.connect()`: starts, or connects again after the server ended the session (a kick). */
+    /** `live.connect()`: starts, or tries again after the server ended the session or an attempt failed with reconnection off. */
     connect(): void {
       if (closed) return;
       if (!started) return this.start();
-      if (!socket.connected && !socket.active) {
-        setStatus('connecting', null);
-        socket.connect();
-      }
+      // Idempotent in socket.io-client: nothing happens while it is connected or already connecting.
+      if (!socket.connected) socket.connect();
     },
 
     /** The bearer token of the current session, or null for Public. */

@@ -15,7 +15,19 @@ import type { CollectionOptions, EntityOptions, NormalizedQuery } from './query-
 import { createRestClient } from './rest';
 import type { ReadableStore } from './store';
 import { createSubscriptionRegistry } from './subscription-registry';
-import type { CollectionOptionsFor, ContentEventHandler, ContentEventName, ContentTypeUID, DocumentShape, EntityOptionsFor, ExplicitTypeUid, FieldsFor, PopulateFor } from './schema';
+import type {
+  CollectionOptionsFor,
+  ContentEventHandler,
+  ContentEventName,
+  ContentTypeUID,
+  CustomEventName,
+  DocumentShape,
+  EntityOptionsFor,
+  ExplicitTypeEvent,
+  ExplicitTypeUid,
+  FieldsFor,
+  PopulateFor,
+} from './schema';
 
 export interface LiveClientOptions {
   /** The Strapi server's base URL, e.g. `http://localhost:1337`. REST paths come from the server. */
@@ -89,9 +101,9 @@ export interface LiveClient {
    * const off = live.on('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
    */
   on<const TEvent extends ContentEventName>(event: TEvent, handler: ContentEventHandler<TEvent>): () => void;
-  on<TDocument extends StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<TDocument>): () => void;
+  on<TDocument extends StrapiDocument = never>(event: ExplicitTypeEvent<TDocument>, handler: ContentEventListener<TDocument>): () => void;
   on(event: 'io:error', handler: (error: AckError) => void): () => void;
-  on(event: string, handler: (...args: any[]) => void): () => void;
+  on<const TEvent extends string>(event: CustomEventName<TEvent>, handler: (...args: any[]) => void): () => void;
   /**
    * The connection's state and last error.
    *

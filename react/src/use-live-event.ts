@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import type { ContentAction, ContentEventHandler, ContentEventListener, ContentEventName, StrapiDocument } from '@strapi-live/client';
+import type { ContentEventHandler, ContentEventListener, ContentEventName, CustomEventName, ExplicitTypeEvent, StrapiDocument } from '@strapi-live/client';
 import { useLiveClient } from './context';
 
 const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
@@ -16,8 +16,8 @@ const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : 
  * useLiveEvent('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
  */
 export function useLiveEvent<const TEvent extends ContentEventName>(event: TEvent, handler: ContentEventHandler<TEvent>): void;
-export function useLiveEvent<TDocument extends StrapiDocument>(event: `${string}:${ContentAction}`, handler: ContentEventListener<TDocument>): void;
-export function useLiveEvent(event: string, handler: (...args: any[]) => void): void;
+export function useLiveEvent<TDocument extends StrapiDocument = never>(event: ExplicitTypeEvent<TDocument>, handler: ContentEventListener<TDocument>): void;
+export function useLiveEvent<const TEvent extends string>(event: CustomEventName<TEvent>, handler: (...args: any[]) => void): void;
 export function useLiveEvent(event: string, handler: (...args: any[]) => void): void {
   const client = useLiveClient();
   const latest = useRef(handler);

@@ -5,7 +5,7 @@
  */
 import { expectTypeOf } from 'vitest';
 import { createLiveClient } from '@strapi-live/client';
-import type { DeletedDocument, EventMeta, LiveResult, StrapiMedia } from '@strapi-live/client';
+import type { DeletedDocument, EventMeta, LiveResult, StrapiDocument, StrapiMedia } from '@strapi-live/client';
 
 const live = createLiveClient({ url: 'http://localhost:1337' });
 
@@ -123,3 +123,26 @@ interface Teaser {
 }
 const teasers = live.collection<Teaser>('api::article.article', { fields: ['title'] }).getCurrentResult();
 if (teasers.status === 'success') expectTypeOf(teasers.data).toEqualTypeOf<Teaser[]>();
+
+// What a registered schema refuses that REST would refuse at run time.
+// @ts-expect-error a comma list cannot be checked name by name: use an array
+live.collection('api::article.article', { populate: 'category,nope' });
+// @ts-expect-error every segment of a dotted path is checked
+live.collection('api::comment.comment', { populate: 'article.nope' });
+live.collection('api::comment.comment', { populate: ['article.category'] });
+// @ts-expect-error fields are checked too
+live.collection('api::article.article', { fields: ['title', 'nope'] });
+// @ts-expect-error an explicit document type does not switch off the uid check
+live.collection<Teaser>('api::artcle.article');
+// @ts-expect-error nor for an entity
+live.entity<Teaser>('nope', 'abc');
+// @ts-expect-error a typo in a content event's name is not taken for an app's own event
+live.on('artcle:update', () => {});
+live.on('dashboard:refresh', (...args: unknown[]) => void args);
+live.on<Teaser & StrapiDocument>('article:create', (article) => void article);
+
+// count and fields of populated relations and media.
+const counted = live.collection('api::category.category', { populate: { articles: { count: true } } }).getCurrentResult();
+if (counted.status === 'success') expectTypeOf(counted.data[0]!.articles).toEqualTypeOf<{ count: number }>();
+const covers = live.collection('api::page.page', { populate: { cover: { fields: ['url'] } } }).getCurrentResult();
+if (covers.status === 'success') expectTypeOf(covers.data[0]!.cover).toEqualTypeOf<{ id: number; documentId: string; url: string } | null>();

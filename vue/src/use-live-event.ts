@@ -1,6 +1,6 @@
 import { onScopeDispose, toValue, watch } from 'vue';
 import type { MaybeRefOrGetter } from 'vue';
-import type { ContentAction, ContentEventHandler, ContentEventListener, ContentEventName, StrapiDocument } from '@strapi-live/client';
+import type { ContentEventHandler, ContentEventListener, ContentEventName, CustomEventName, ExplicitTypeEvent, StrapiDocument } from '@strapi-live/client';
 import { useLiveClient } from './plugin';
 import { isServerRendering } from './use-observer';
 
@@ -16,11 +16,11 @@ import { isServerRendering } from './use-observer';
  * useLiveEvent('article:create', (article, meta) => toast(`New: ${article.title} (${meta.documentId})`));
  */
 export function useLiveEvent<const TEvent extends ContentEventName>(event: MaybeRefOrGetter<TEvent>, handler: ContentEventHandler<TEvent>): void;
-export function useLiveEvent<TDocument extends StrapiDocument>(
-  event: MaybeRefOrGetter<`${string}:${ContentAction}`>,
+export function useLiveEvent<TDocument extends StrapiDocument = never>(
+  event: MaybeRefOrGetter<ExplicitTypeEvent<TDocument>>,
   handler: ContentEventListener<TDocument>,
 ): void;
-export function useLiveEvent(event: MaybeRefOrGetter<string>, handler: (...args: any[]) => void): void;
+export function useLiveEvent<const TEvent extends string>(event: MaybeRefOrGetter<CustomEventName<TEvent>>, handler: (...args: any[]) => void): void;
 export function useLiveEvent(event: MaybeRefOrGetter<string>, handler: (...args: any[]) => void): void {
   const client = useLiveClient();
   if (isServerRendering()) return;

@@ -97,6 +97,22 @@ describe('a live client that cannot reach its server', () => {
     expect(later.getCurrentResult()).toMatchObject({ status: 'error', error: { code: 'CONNECTION_ERROR' } });
   });
 
+  it('with reconnection off, says it stopped (disconnected), fails the queries, and tries again on live.connect()', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const live = client(url, { reconnection: false });
+    let attempts = 0;
+    live.socket.on('connect_error', () => (attempts += 1));
+    const collection = live.collection(ARTICLE);
+    watch(collection);
+    await vi.waitFor(() => expect(live.status.get()).toMatchObject({ state: 'disconnected', error: { code: 'CONNECTION_ERROR' } }), { timeout: 5000 });
+    expect(live.status.get().error!.message).toContain('Not trying again');
+    await vi.waitFor(() => expect(collection.getCurrentResult()).toMatchObject({ status: 'error', error: { code: 'CONNECTION_ERROR' } }));
+    expect(attempts).toBe(1);
+
+    live.connect();
+    await vi.waitFor(() => expect(attempts).toBe(2), { timeout: 5000 });
+  });
+
   it('shows the data once the server comes up on that URL, then keeps it (not live) when the server goes away again', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

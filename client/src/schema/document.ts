@@ -134,12 +134,23 @@ type Fields<Attributes, Options> = { [K in SelectedScalarKeys<Attributes, Fields
 
 type IsSingle<Attribute, Flag extends string> = Attribute extends { [K in Flag]?: false } ? true : false;
 
-type PopulatedValue<Attribute, Options> = Attribute extends { type: 'relation' }
+/** A media file as read with `fields` (always with `id` and `documentId`). */
+type MediaFile<Options> = [FieldsOf<Options>] extends [undefined]
+  ? StrapiMedia
+  : FieldsOf<Options> extends readonly (infer Name)[]
+    ? Pick<StrapiMedia, Extract<Name, keyof StrapiMedia> | 'id' | 'documentId'>
+    : FieldsOf<Options> extends string
+      ? Pick<StrapiMedia, Extract<FieldsOf<Options>, keyof StrapiMedia> | 'id' | 'documentId'>
+      : StrapiMedia;
+
+type PopulatedValue<Attribute, Options> = Options extends { count: true }
+  ? { count: number }
+  : Attribute extends { type: 'relation' }
   ? RelationValue<Attribute, Options>
   : Attribute extends { type: 'media' }
     ? IsSingle<Attribute, 'multiple'> extends true
-      ? StrapiMedia | null
-      : StrapiMedia[]
+      ? MediaFile<Options> | null
+      : MediaFile<Options>[]
     : Attribute extends { type: 'component'; component: infer Component }
       ? IsSingle<Attribute, 'repeatable'> extends true
         ? ComponentEntry<Component, Options> | null

@@ -35,3 +35,16 @@ export type ContentEventHandler<Event extends string> = Event extends `${string}
       ? (document: EventDocument<UidOfSingularName<Name>>, meta: EventMeta) => void
       : never
     : (document: StrapiDocument, meta: EventMeta) => void;
+
+/**
+ * The event of the overloads that take an explicit document type (`live.on<Article>('article:create', …)`):
+ * a content event name once a type is given (checked against a registered schema), nothing otherwise.
+ */
+export type ExplicitTypeEvent<TDocument> = [TDocument] extends [never] ? never : ContentEventName;
+
+/**
+ * An app's own event name (`chat`, `io:error`, `dashboard:refresh`). With a registered schema a
+ * name shaped like a content event (`<name>:create|update|delete`) must be one, so a typo in a
+ * content event's name does not compile as a custom event.
+ */
+export type CustomEventName<TEvent extends string> = HasSchema extends true ? (TEvent extends `${string}:${ContentAction}` ? never : TEvent) : TEvent;

@@ -2,4 +2,4 @@ export type { Register, RegisteredComponents, RegisteredContentTypes, ContentTyp
 export type { BlocksNode, ComponentEntry, DocumentShape, DynamicZoneEntry, JsonValue, PopulatableKeys, ScalarKeys, ScalarValue, Simplify, StrapiMedia } from './document';
 export type { DocumentFilters, FilterCondition, FilterOperators } from './filters';
 export type { CollectionOptionsFor, EntityOptionsFor, FieldsFor, PopulateFor, SortFor } from './options';
-export type { ContentEventHandler, ContentEventName, EventDocument } from './events';
+export type { ContentEventHandler, ContentEventName, CustomEventName, EventDocument, ExplicitTypeEvent } from './events';

@@ -11,9 +11,12 @@ import type { AttributesOf, RegisteredComponents, RegisteredContentTypes } from 
 
 type Known<Uid> = Uid extends keyof RegisteredContentTypes | keyof RegisteredComponents ? true : false;
 
-/** `fields` of `Uid`: scalar attribute names, as an array or a comma list. */
+/**
+ * `fields` of `Uid`: a scalar attribute name or an array of them. (Comma lists are fine at run time
+ * but cannot be checked name by name, so with a registered schema use an array.)
+ */
 export type FieldsFor<Uid> = Known<Uid> extends true
-  ? ScalarKeys<AttributesOf<Uid>> | `${ScalarKeys<AttributesOf<Uid>>},${string}` | readonly ScalarKeys<AttributesOf<Uid>>[]
+  ? ScalarKeys<AttributesOf<Uid>> | readonly ScalarKeys<AttributesOf<Uid>>[]
   : string | readonly string[];
 
 type PopulateName<Uid> = PopulatableKeys<AttributesOf<Uid>>;
@@ -34,17 +37,33 @@ interface QueryShape<Uid> {
   fields?: FieldsFor<Uid>;
   filters?: DocumentFilters<Uid>;
   sort?: SortFor<Uid>;
+  /** Relations: the number of related documents instead of the documents (`{ count: number }`). */
+  count?: boolean;
 }
 
-/** `populate` of `Uid`: `'*'`, names (comma lists and dotted paths too), arrays, or the object form. */
+/** The target a populatable attribute leads to (relation target, component, media's file type). */
+type TargetOf<Attribute> = Attribute extends { type: 'relation'; target: infer Target }
+  ? Target
+  : Attribute extends { type: 'component'; component: infer Component }
+    ? Component
+    : Attribute extends { type: 'media' }
+      ? 'plugin::upload.file'
+      : never;
+
+/** Dotted populate paths (`'category.articles'`), each segment checked, up to three segments deep. */
+type PopulatePath<Uid, Depth extends unknown[] = []> = Depth['length'] extends 3
+  ? never
+  : {
+      [K in PopulateName<Uid>]: K | `${K}.${PopulatePath<TargetOf<AttributesOf<Uid>[K]>, [...Depth, unknown]>}`;
+    }[PopulateName<Uid>];
+
+/**
+ * `populate` of `Uid`: `'*'`, a name or dotted path, an array of them, or the object form. (Comma
+ * lists are fine at run time but cannot be checked name by name, so with a registered schema use
+ * an array.)
+ */
 export type PopulateFor<Uid> = Known<Uid> extends true
-  ?
-      | '*'
-      | PopulateName<Uid>
-      | `${PopulateName<Uid>},${string}`
-      | `${PopulateName<Uid>}.${string}`
-      | readonly ('*' | PopulateName<Uid> | `${PopulateName<Uid>}.${string}`)[]
-      | { [K in PopulateName<Uid>]?: boolean | NestedPopulate<AttributesOf<Uid>[K]> }
+  ? '*' | PopulatePath<Uid> | readonly ('*' | PopulatePath<Uid>)[] | { [K in PopulateName<Uid>]?: boolean | NestedPopulate<AttributesOf<Uid>[K]> }
   : string | readonly string[] | { readonly [relation: string]: unknown };
 
 /** `sort` of `Uid`: any REST form; attribute names are suggested. */

@@ -50,7 +50,8 @@ export type AttributesOf<TUid> = TUid extends keyof RegisteredContentTypes
 
 /**
  * The uid parameter of the overloads that take an explicit document type (`collection<Article>(uid)`):
- * any string once a type is given, nothing otherwise, so a call without one is checked against the
- * schema instead of silently falling back to the loose overload.
+ * a content-type uid once a type is given (still checked against a registered schema), nothing
+ * otherwise, so a call without one is checked by the schema-typed overload instead of silently
+ * falling back to this one.
  */
-export type ExplicitTypeUid<TDocument> = [TDocument] extends [never] ? never : string;
+export type ExplicitTypeUid<TDocument> = [TDocument] extends [never] ? never : ContentTypeUID;
