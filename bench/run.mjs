@@ -13,20 +13,15 @@
  *
  * Tunables (environment): BENCH_SOCKETS (1000), BENCH_ROUNDS (20), BENCH_WARMUP (3).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { io as ioClient } from 'socket.io-client';
+import { bootStrapi, checkFileDescriptors as checkLimit, rootDir, withTimeout } from './lib/strapi.mjs';
 
-const require = createRequire(import.meta.url);
-const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const appDir = path.join(rootDir, 'examples', 'strapi-app');
 const resultsFile = path.join(rootDir, 'bench', 'results', 'fanout.json');
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
@@ -58,72 +53,11 @@ function percentile(values, p) {
 
 const summarize = (samples) => ({ medianMs: round1(percentile(samples, 0.5)), p95Ms: round1(percentile(samples, 0.95)), samplesMs: samples.map(round1) });
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Warns when the soft file-descriptor limit cannot hold both ends of every socket. */
-function checkFileDescriptors() {
-  try {
-    const limit = execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim();
-    if (limit !== 'unlimited' && Number(limit) < 4096) {
-      console.warn(`warning: ulimit -n is ${limit}; ${SOCKETS * 2}+ sockets need more. Raise it with \`ulimit -n 8192\` first.`);
-    }
-    return limit;
-  } catch {
-    return 'unknown';
-  }
-}
+const checkFileDescriptors = () => checkLimit(4096, `${SOCKETS * 2}+ sockets`);
 
 // ---------------------------------------------------------------------------------------------
-// Strapi: boot, principals, log watching
-
-/**
- * Boots the compiled example app in this process, as examples/strapi-app/testing does (that helper
- * is TypeScript and tsx is not installed): fresh SQLite file, ephemeral loopback port, no admin.
- */
-async function bootStrapi() {
-  if (!existsSync(path.join(appDir, 'dist', 'config'))) {
-    throw new Error('examples/strapi-app/dist is missing: run `npm run build` first (or `npm run bench`, which builds)');
-  }
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'strapi-live-bench-'));
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_FILENAME: path.join(tmp, 'data.db'),
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    BROWSER: 'false',
-    SEED_EXAMPLE_CONTENT: 'true',
-  });
-  const { createStrapi } = require('@strapi/strapi');
-  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false });
-  strapi.log.level = 'warn';
-  const logs = watchLogs(strapi);
-  await strapi.load();
-  // listen() prints a project banner with a meaningless `localhost:0` admin URL: not wanted here.
-  strapi.config.set('server.logger.startup.enabled', false);
-  await strapi.listen();
-  const { port } = strapi.server.httpServer.address();
-  return { strapi, url: `http://127.0.0.1:${port}`, logs, tmp };
-}
-
-/** Counts warnings and errors Strapi logs during the run (they point at plugin problems). */
-function watchLogs(strapi) {
-  const logs = { warn: 0, error: 0, samples: [] };
-  for (const level of ['warn', 'error']) {
-    const original = strapi.log[level].bind(strapi.log);
-    strapi.log[level] = (message, ...rest) => {
-      logs[level] += 1;
-      if (logs.samples.length < 10) logs.samples.push(`${level}: ${String(message).slice(0, 300)}`);
-      return original(message, ...rest);
-    };
-  }
-  return logs;
-}
+// Strapi: principals
 
 /** An authenticated-role user and a JWT issued by users-permissions itself (REST login is rate limited). */
 async function createUserJwt(strapi) {
@@ -398,8 +332,7 @@ async function main() {
   } finally {
     markClosing(pluginSockets);
     closeAll(pluginSockets);
-    await withTimeout(app.strapi.destroy(), 15_000, 'strapi.destroy()');
-    rmSync(app.tmp, { recursive: true, force: true });
+    await app.stop();
   }
 }
 

@@ -11,6 +11,9 @@ import { captureChanges } from './capture/capture-changes';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
+import type { DeliveryStats } from './delivery/deliver-changes';
+import { modelsOf } from './live-queries/model-info';
+import { createStateLoader } from './live-queries/state-loader';
 import { registerClientEvents } from './socket/client-events';
 import { createAudience } from './socket/audience';
 import { createServer, forgetRecoverySession, recoveryWindow } from './socket/create-server';
@@ -42,11 +45,22 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const audience = createAudience(io, recoveryWindow(config.serverOptions));
   const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const delivery = createDelivery({ strapi, io, audience, access, watched, queries });
+  const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0 };
+  const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
+  const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
   const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
 
-  captureChanges(strapi, (uid) => watched.has(uid) || queries.isReferenced(uid), (changes) => delivery.deliver(changes));
+  const states = createStateLoader({
+    strapi,
+    models: modelsOf(strapi),
+    pathsOf: queries.pathsOf,
+    hasQueries: queries.hasQueries,
+    uidsWithQueries: queries.uidsWithQueries,
+    draftAndPublish: (uid) => (strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } } | undefined)?.options?.draftAndPublish === true,
+    judge: queries.judge,
+    stats,
+  });
+  captureChanges(strapi, (uid) => watched.has(uid), (changes) => delivery.deliver(changes), states);
   watchPermissionChanges({ strapi, access, sessions });
 
   // Handshakes are authenticated here; the result waits for the connection handler.
@@ -114,11 +128,12 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   runtimes.set(strapi, {
     async close() {
       await $io.idle();
-      sessions.close();
       // Closing the transports, without a disconnect packet: clients see 'transport close' and keep
       // reconnecting, so a restart or a deploy does not end them for good ('io server disconnect'
-      // would tell socket.io-client never to reconnect by itself).
+      // would tell socket.io-client never to reconnect by itself). Sessions close after, so the
+      // disconnects this causes find them still open and leave nothing behind.
       io.engine.close();
+      sessions.close();
     },
   });
 

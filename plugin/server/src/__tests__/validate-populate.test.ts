@@ -139,6 +139,7 @@ describe('checkPopulate against real schemas', () => {
     ['{ scalar: true }', { title: true }, 'which is not a relation'],
     ['{ unknown: true }', { nope: true }, 'which is not a relation'],
     ['a nested query', { article: { fields: ['title'], populate: { category: { fields: 'name' } }, filters: { title: { $eq: 'x' } }, sort: 'title', count: false } }, OK],
+    ['nested fields naming id and documentId', { article: { fields: ['title', 'id', 'documentId'] } }, OK],
     ['nested fields naming a relation', { article: { fields: ['category'] } }, 'not a field'],
     ['nested fields naming a private field', { article: { fields: ['internalNotes'] } }, 'is private'],
     ["nested populate '*'", { article: { populate: '*' } }, OK],

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { DocumentAction } from '@strapi-live/client/protocol';
+import type { DependentStates, StateLoader, ViewStates } from '../live-queries/state-loader';
 import type { DocumentChange, DocumentRow } from './document-change';
 import { diffDraftAndPublish, plainChange } from './document-change';
 
@@ -22,13 +23,17 @@ export function captureChanges(
   strapi: Core.Strapi,
   isWatched: (uid: string) => boolean,
   onChanges: (changes: DocumentChange[]) => void,
+  states: StateLoader,
 ): void {
   const documents = strapi.documents as unknown as {
     use(middleware: (ctx: MiddlewareContext, next: () => Promise<unknown>) => Promise<unknown>): void;
   };
 
   documents.use(async (ctx, next) => {
-    if (!WRITE_ACTIONS.has(ctx.action) || !isWatched(ctx.uid)) return next();
+    if (!WRITE_ACTIONS.has(ctx.action)) return next();
+    // A type nobody watches still matters when live queries of other types filter through it.
+    const watchedType = isWatched(ctx.uid);
+    if (!watchedType && !states.wants(ctx.uid)) return next();
 
     const draftAndPublish = ctx.contentType?.options?.draftAndPublish === true;
     const localized = ctx.contentType?.pluginOptions?.i18n?.localized === true;
@@ -41,18 +46,31 @@ export function captureChanges(
     // exactly the states this write went between, and the change is handed over only once the
     // outermost transaction commits. A write that throws or rolls back hands over nothing.
     return strapi.db.transaction(async ({ onCommit }) => {
-      const before = draftAndPublish && knownId && ctx.action !== 'clone' ? await rows(knownId) : [];
+      const existing = knownId && ctx.action !== 'clone' ? knownId : undefined;
+      const before = draftAndPublish && existing ? await rows(existing) : [];
+      const statesBefore = existing ? await states.statesOf(ctx.uid, existing, locale) : null;
+      const dependentsBefore = existing ? await states.dependentsOf(ctx.uid, existing) : undefined;
       const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
       const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
       if (!documentId) return result;
+      const statesAfter = await states.statesOf(ctx.uid, documentId, locale);
+      const dependentsAfter = await states.dependentsOf(ctx.uid, documentId, dependentsBefore);
+      const withStates = (changes: DocumentChange[]): DocumentChange[] =>
+        changes.map((change) => ({
+          ...change,
+          ...(statesBefore || statesAfter
+            ? { states: { before: statesBefore?.get(change.locale) ?? NO_STATES, after: statesAfter?.get(change.locale) ?? NO_STATES } }
+            : {}),
+          ...(dependentsBefore?.size || dependentsAfter.size ? { dependents: pairDependents(dependentsBefore, dependentsAfter) } : {}),
+        }));
 
       let pending: () => DocumentChange[];
       if (draftAndPublish) {
         const after = await rows(documentId);
-        pending = () => diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after);
+        pending = () => withStates(diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after));
       } else {
         const locales = result?.entries?.map((entry) => entry.locale ?? null) ?? [result?.locale ?? locale ?? null];
-        pending = () => plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]);
+        pending = () => withStates(plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]));
       }
       onCommit(() => {
         try {
@@ -71,4 +89,17 @@ async function readRows(strapi: Core.Strapi, uid: string, documentId: string, lo
     select: ['id', 'locale', 'publishedAt'],
     where: locale ? { documentId, locale } : { documentId },
   })) as DocumentRow[];
+}
+
+const NO_STATES: ViewStates = { published: null, draft: null };
+
+/** Related documents before and after the write, paired by document, locale and view. */
+function pairDependents(before: DependentStates | undefined, after: DependentStates): NonNullable<DocumentChange['dependents']> {
+  const keys = new Set([...(before?.keys() ?? []), ...after.keys()]);
+  return [...keys].map((key) => {
+    const was = before?.get(key);
+    const is = after.get(key);
+    const { uid, documentId, locale, status } = (is ?? was)!;
+    return { uid, documentId, locale, status, before: was?.state ?? null, after: is?.state ?? null };
+  });
 }

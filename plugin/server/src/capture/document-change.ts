@@ -1,4 +1,6 @@
 import type { ContentAction, DocumentAction } from '@strapi-live/client/protocol';
+import type { DocumentState } from '../live-queries/matcher';
+import type { DependentKey, ViewStates } from '../live-queries/state-loader';
 
 /** One committed change of one document in one locale, as each view's readers see it. */
 export interface DocumentChange {
@@ -12,6 +14,17 @@ export interface DocumentChange {
   draft: ContentAction | null;
   /** Commit time, milliseconds since the epoch. */
   ts: number;
+  /**
+   * The document in each view before and after the write, with what live queries on its type read
+   * (absent when none does): live queries decide enter / update / leave from these alone.
+   */
+  states?: { before: ViewStates; after: ViewStates };
+  /**
+   * Documents of other types whose live queries filter through this one (articles by
+   * `category.slug` when a category changes), before and after the write (null where the document
+   * is not related to this one at that moment and was not read).
+   */
+  dependents?: (DependentKey & { before: DocumentState | null; after: DocumentState | null })[];
 }
 
 /** The rows of one document before or after a write: which locales have a draft and which a published version. */

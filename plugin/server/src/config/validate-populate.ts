@@ -252,6 +252,8 @@ class PopulateWalker {
     const names = typeof value === 'string' ? value.split(',') : Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
     if (!names) this.fail(`"${this.at(path)}" must be a field name or an array of field names (got ${show(value)})`);
     for (const name of names.map((item) => item.trim()).filter(Boolean)) {
+      // Every document has these, though the schema's attributes do not list them (REST accepts them).
+      if (name === 'id' || name === 'documentId') continue;
       const attribute = schema.attributes[name];
       if (!attribute || POPULATABLE.includes(attribute.type)) {
         this.fail(`"${this.at(path)}" names "${name}", which is not a field of ${schema.uid}${attribute ? ` (it is a ${attribute.type}: populate it instead)` : ''}`);

@@ -4,8 +4,8 @@ import type { AccessControl } from '../auth/access-control';
 import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
+import type { DocumentState } from '../live-queries/matcher';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
-import { withQueryLock } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
@@ -16,8 +16,12 @@ export interface DeliveryStats {
   emitted: number;
   /** Calls to Strapi's output sanitizer. */
   sanitized: number;
-  /** Evaluations of a live query's filters against one changed document. */
+  /** Evaluations of a live query's filter on one state of a document (in memory). */
   evaluated: number;
+  /** Reads of document states for live queries (inside writes' transactions). */
+  stateReads: number;
+  /** Database reads for live queries the matcher could not decide on a state. */
+  fallbackReads: number;
 }
 
 /** One emit: a group's rooms that see `action`, for a collection subscription or not. */
@@ -42,6 +46,7 @@ export function createDelivery({
   access,
   watched,
   queries,
+  stats,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -49,10 +54,11 @@ export function createDelivery({
   access: AccessControl;
   watched: Map<string, WatchedType>;
   queries: CollectionSubscriptions;
+  stats: DeliveryStats;
 }) {
   const nextEventId = createEventIds();
   const chains = new Map<string, Promise<void>>();
-  const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0 };
+
 
   /** Broadcast and entity rooms of every group that may read the type (published view only). */
   async function roomTargets(type: WatchedType, documentId: string, action: ContentAction): Promise<Emission[]> {
@@ -66,17 +72,11 @@ export function createDelivery({
     return emissions;
   }
 
-  /** Enter, change or leave: what this change means to one live query, and its membership updated. */
-  async function queryTargets(query: LiveQuery, groups: string[], documentId: string, viewAction: ContentAction): Promise<Emission[]> {
-    const action = await withQueryLock(query, async (): Promise<ContentAction | null> => {
-      const was = query.members.has(documentId);
-      stats.evaluated += viewAction === 'delete' ? 0 : 1;
-      const is = viewAction !== 'delete' && (await queries.matches(query.def, documentId));
-      if (is) query.members.add(documentId);
-      else query.members.delete(documentId);
-      return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
-    });
-    return action ? queryEmissions(query, groups, action) : [];
+  /** Enter, change or leave: what a document going from `before` to `after` means to one live query. */
+  function queryAction(query: LiveQuery, before: DocumentState | null, after: DocumentState | null): ContentAction | null {
+    const was = queries.matches(query, before);
+    const is = queries.matches(query, after);
+    return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
   }
 
   /** One emission per group allowed to read the query's type, to that group's room of the query. */
@@ -107,47 +107,49 @@ export function createDelivery({
     }
   }
 
-  /** A related document changed (a category renamed): re-evaluate the queries that filter through it. */
-  async function deliverRelated(change: DocumentChange): Promise<void> {
-    const relatedHasDrafts = change.draft !== null || (strapi.getModel(change.uid as never) as { options?: { draftAndPublish?: boolean } } | undefined)?.options?.draftAndPublish === true;
-    for (const { query, groups } of queries.dependentsOf(change.uid)) {
-      const type = watched.get(query.def.uid);
-      // A draft edit of a related document cannot move anything in or out of a published-view query.
-      if (!type || (relatedHasDrafts && !change[query.def.status])) continue;
-      const { entered, left } = await withQueryLock(query, async () => {
-        const next = await queries.evaluateMembers(query.def);
-        const diff = { entered: [...next].filter((id) => !query.members.has(id)), left: [...query.members].filter((id) => !next.has(id)) };
-        query.members = next;
-        return diff;
-      });
-      for (const [documentIds, action] of [[entered, 'create'], [left, 'delete']] as const) {
-        for (const documentId of documentIds) {
-          const meta: EventMeta = {
-            uid: query.def.uid,
-            action,
-            cause: change.cause,
-            documentId,
-            locale: query.def.locale ?? null,
-            status: query.def.status,
-            eventId: nextEventId(),
-            ts: change.ts,
-          };
-          await send(type, documentId, query.def.locale ?? null, query.def.status, await queryEmissions(query, groups, action), meta);
-        }
+  /**
+   * A related document changed (a category renamed): the documents of other types whose live
+   * queries filter through it were read before and after the write; each one that enters or leaves
+   * a query is sent to that query's subscribers.
+   */
+  async function deliverDependents(change: DocumentChange): Promise<void> {
+    for (const dependent of change.dependents ?? []) {
+      const type = watched.get(dependent.uid);
+      if (!type) continue;
+      const states = [dependent.before, dependent.after].filter((state) => state !== null);
+      for (const { query, groups } of queries.forStates(dependent.uid, dependent.status, dependent.locale, states)) {
+        const action = queryAction(query, dependent.before, dependent.after);
+        // Its own fields did not change: only entering and leaving mean something here.
+        if (action !== 'create' && action !== 'delete') continue;
+        const meta: EventMeta = {
+          uid: dependent.uid,
+          action,
+          cause: change.cause,
+          documentId: dependent.documentId,
+          locale: dependent.locale,
+          status: dependent.status,
+          eventId: nextEventId(),
+          ts: change.ts,
+        };
+        await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions(query, groups, action), meta);
       }
     }
   }
 
   async function deliverNow(change: DocumentChange, eventIds: Record<DocumentStatus, string>): Promise<void> {
-    await deliverRelated(change);
+    await deliverDependents(change);
     const type = watched.get(change.uid);
     if (!type) return;
     for (const status of ['published', 'draft'] as const) {
       const viewAction = change[status];
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
-      for (const { query, groups } of await queries.forChange(type.uid, status, change.locale, change.documentId)) {
-        emissions.push(...(await queryTargets(query, groups, change.documentId, viewAction)));
+      const before = change.states?.before[status] ?? null;
+      const after = viewAction === 'delete' ? null : (change.states?.after[status] ?? null);
+      const states = [before, after].filter((state) => state !== null);
+      for (const { query, groups } of queries.forStates(type.uid, status, change.locale, states)) {
+        const action = queryAction(query, before, after);
+        if (action) emissions.push(...(await queryEmissions(query, groups, action)));
       }
       if (emissions.length === 0) continue;
       const meta: EventMeta = {

@@ -8,36 +8,35 @@ import type { IoServer } from '../socket/create-server';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
+import { attributeAtPath, compileFilter, indexKeyOf } from '../live-queries/matcher';
+import type { CompiledFilter, DocumentState } from '../live-queries/matcher';
+import { dialectOf, modelsOf } from '../live-queries/model-info';
+import { createQueryIndex, scopeKey } from '../live-queries/query-index';
+import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
+import type { DependentKey } from '../live-queries/state-loader';
+import { memoize } from '../live-queries/memoize';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
-/** A query evaluated on this node, shared by every local socket (of any group) that asked for it. */
-export interface LiveQuery {
+/**
+ * A query evaluated on this node, shared by every local socket (of any group) that asked for it.
+ * It holds no list of the documents it matches: each write's before and after states decide.
+ */
+export interface LiveQuery extends IndexedQuery {
   def: QueryDefinition;
-  /** documentIds matching the query now: what its subscribers hold. */
-  members: Set<string>;
+  compiled: CompiledFilter;
   /** Groups that have (or had) a room for it on this node. */
   groups: Set<string>;
-  /** Serializes changes to `members` (a document's own change, a related re-evaluation). */
-  lock: Promise<void>;
-}
-
-/** Runs `work` when no other change to this query's membership is running. */
-export function withQueryLock<T>(query: LiveQuery, work: () => Promise<T>): Promise<T> {
-  const run = query.lock.then(work);
-  query.lock = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  return run;
 }
 
 /**
  * Collection subscriptions: `subscribe { uid, filters?, status?, locale? }`. Each distinct query is
- * evaluated once per node whatever the number of subscribers; which documents match is decided by
- * Strapi's Document Service, so a subscription agrees with REST. Its events say when a document
- * enters (`create`), changes within (`update`) or leaves (`delete`) the query.
+ * compiled once per node whatever the number of subscribers, into an in-memory matcher that agrees
+ * with Strapi's REST filters, and filed in an index by the values it requires, so a write tests only
+ * the queries it can concern. Its events say when a document enters (`create`), changes within
+ * (`update`) or leaves (`delete`) the query, decided from the document's states before and after
+ * the write (see live-queries/state-loader.ts).
  */
 export function createCollectionSubscriptions({
   strapi,
@@ -46,6 +45,7 @@ export function createCollectionSubscriptions({
   access,
   watched,
   maxPerSocket,
+  stats,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -53,9 +53,12 @@ export function createCollectionSubscriptions({
   access: AccessControl;
   watched: Map<string, WatchedType>;
   maxPerSocket: number;
+  /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
+  stats: { evaluated: number; fallbackReads: number };
 }) {
-  const queries = new Map<string, Promise<LiveQuery>>();
-  const resolved = new Map<string, LiveQuery>();
+  const index = createQueryIndex<LiveQuery>();
+  const models = modelsOf(strapi);
+  const dialect = dialectOf(strapi);
 
   const typeOf = (uid: string) => watchedTypeOf(watched, uid);
 
@@ -63,7 +66,16 @@ export function createCollectionSubscriptions({
   // a recovered session's rooms coming back) makes that group one of the query's.
   io.of('/').adapter.on('join-room', (room: string) => {
     const parsed = parseQueryRoom(room);
-    if (parsed) resolved.get(parsed.queryId)?.groups.add(parsed.groupKey);
+    if (parsed) index.get(parsed.queryId)?.groups.add(parsed.groupKey);
+  });
+
+  /** The index key of a document's value at a path of `uid` (the matcher's notion of equality). */
+  const keyOfFor = memoize((uid: string): KeyOf => {
+    const attributes = memoize((path: string) => attributeAtPath(uid, path.split('.'), models));
+    return (path, value) => {
+      const attribute = attributes(path.join('.'));
+      return attribute ? indexKeyOf(attribute, value) : undefined;
+    };
   });
 
   async function defaultLocale(): Promise<string | undefined> {
@@ -84,37 +96,57 @@ export function createCollectionSubscriptions({
     };
   }
 
-  async function evaluateMembers(def: QueryDefinition): Promise<Set<string>> {
-    const documents = (await strapi.documents(def.uid as never).findMany({
-      filters: def.filters,
-      status: def.status,
-      ...(def.locale ? { locale: def.locale } : {}),
-      fields: ['documentId'],
-    } as never)) as unknown as { documentId: string }[];
-    return new Set(documents.map(({ documentId }) => documentId));
+  function liveQuery(def: QueryDefinition, locale: string | undefined): LiveQuery {
+    const existing = index.get(def.id);
+    if (existing) return existing;
+    const compiled = compileFilter(def.filters, def.uid, models, dialect);
+    const query: LiveQuery = {
+      id: def.id,
+      scope: scopeKey(def.uid, def.status, locale ?? null),
+      paths: compiled.paths,
+      ...(compiled.index ? { index: compiled.index } : {}),
+      def,
+      compiled,
+      groups: new Set<string>(),
+    };
+    index.add(query, def.uid);
+    return query;
   }
 
-  function liveQuery(def: QueryDefinition): Promise<LiveQuery> {
-    let query = queries.get(def.id);
-    if (!query) {
-      query = evaluateMembers(def).then((members) => {
-        const live: LiveQuery = { def, members, groups: new Set<string>(), lock: Promise.resolve() };
-        resolved.set(def.id, live);
-        return live;
-      });
-      query.catch(() => queries.delete(def.id));
-      queries.set(def.id, query);
+  /**
+   * What the database said, inside a write's transaction, for the live queries the matcher could
+   * not decide on a state (per state object, so it goes with the change that carries the state).
+   */
+  const verdicts = new WeakMap<object, Map<string, boolean>>();
+
+  /** Asks the database for each live query the matcher cannot decide on this state, while the transaction holds it. */
+  async function judge(uid: string, state: DocumentState, key: DependentKey): Promise<void> {
+    for (const query of index.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
+      if (query.compiled.matches(state) !== undefined) continue;
+      stats.fallbackReads += 1;
+      const found = await strapi.documents(uid as never).findFirst({
+        filters: { $and: [query.def.filters, { documentId: { $eq: key.documentId } }] },
+        status: key.status,
+        ...(key.locale ? { locale: key.locale } : {}),
+        fields: ['documentId'],
+      } as never);
+      const judged = verdicts.get(state) ?? new Map<string, boolean>();
+      judged.set(query.id, found !== null && found !== undefined);
+      verdicts.set(state, judged);
     }
-    return query;
+  }
+
+  /** Whether a state matches a live query: in memory, or as the database said during the write. */
+  function matches(query: LiveQuery, state: DocumentState | null): boolean {
+    if (state === null) return false;
+    stats.evaluated += 1;
+    return query.compiled.matches(state) ?? verdicts.get(state)?.get(query.id) ?? false;
   }
 
   /** Local groups with a room for this query; forgets the query once it has none. */
   function localGroups(query: LiveQuery): string[] {
     const groups = [...query.groups].filter((groupKey) => audience.has(rooms.query(groupKey, query.def.id)));
-    if (groups.length === 0) {
-      queries.delete(query.def.id);
-      resolved.delete(query.def.id);
-    }
+    if (groups.length === 0) index.remove(query.def.id, query.def.uid);
     return groups;
   }
 
@@ -135,14 +167,13 @@ export function createCollectionSubscriptions({
       if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
       }
-      const query = await liveQuery(def);
-      // Forgotten meanwhile (its last subscriber left while this one was being checked): keep it.
-      if (!resolved.has(def.id)) {
-        resolved.set(def.id, query);
-        queries.set(def.id, Promise.resolve(query));
-      }
+      // A query without a locale reads the default one, as REST does.
+      const locale = typeOf(def.uid).localized ? (def.locale ?? (await defaultLocale())) : undefined;
+      const query = liveQuery(def, locale);
       query.groups.add(session.groupKey);
       await socket.join(room);
+      // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
+      if (!index.get(def.id)) index.add(query, def.uid);
       await socket.leave(rooms.broadcast(session.groupKey));
       return { id: def.id, uid: def.uid, rest: restInfo(typeOf(def.uid)) };
     },
@@ -161,51 +192,36 @@ export function createCollectionSubscriptions({
       }
       await socket.leave(rooms.query(session.groupKey, id));
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
-      const query = resolved.get(id);
+      const query = index.get(id);
       if (query) localGroups(query);
       return { id };
     },
 
-    /** Live queries of a type, view and locale, with the local groups subscribed to each. */
-    async forChange(uid: string, status: 'published' | 'draft', locale: string | null, documentId: string): Promise<{ query: LiveQuery; groups: string[] }[]> {
-      // A live entity's query cannot match another document: no need to ask the database.
-      const candidates = [...resolved.values()].filter(
-        ({ def }) => def.uid === uid && def.status === status && (def.onlyDocumentId === undefined || def.onlyDocumentId === documentId),
-      );
-      if (candidates.length === 0) return [];
-      // A query without a locale reads the default one, as REST does.
-      const fallback = watched.get(uid)?.localized ? await defaultLocale() : undefined;
-      return candidates
-        .filter(({ def }) => !watched.get(uid)?.localized || (def.locale ?? fallback) === locale)
-        .map((query) => ({ query, groups: localGroups(query) }))
-        .filter(({ groups }) => groups.length > 0);
+    /**
+     * The live queries a document's states (before and after a write) can concern, in one view and
+     * locale of its type, with the local groups subscribed to each: looked up in the index, not
+     * tested one by one.
+     */
+    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): { query: LiveQuery; groups: string[] }[] {
+      const found: { query: LiveQuery; groups: string[] }[] = [];
+      for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) {
+        const groups = localGroups(query);
+        if (groups.length > 0) found.push({ query, groups });
+      }
+      return found;
     },
 
-    /** Live queries whose filters reach `uid` through a relation. */
-    dependentsOf(uid: string): { query: LiveQuery; groups: string[] }[] {
-      return [...resolved.values()]
-        .filter(({ def }) => def.relatedUids.has(uid))
-        .map((query) => ({ query, groups: localGroups(query) }))
-        .filter(({ groups }) => groups.length > 0);
-    },
+    matches,
+    judge,
 
-    /** Whether a document matches a query now (Strapi evaluates the filters). */
-    async matches(def: QueryDefinition, documentId: string): Promise<boolean> {
-      const found = await strapi.documents(def.uid as never).findFirst({
-        filters: { $and: [def.filters, { documentId }] },
-        status: def.status,
-        ...(def.locale ? { locale: def.locale } : {}),
-        fields: ['documentId'],
-      } as never);
-      return found !== null && found !== undefined;
-    },
+    /** Paths the live queries on `uid` read (what a write of `uid` must load). */
+    pathsOf: (uid: string) => index.pathsOf(uid),
+    hasQueries: (uid: string) => index.has(uid),
+    uidsWithQueries: () => index.uids(),
 
-    evaluateMembers,
-
-    /** Whether a type is referenced by a live query's filters (its writes must be captured too). */
-    isReferenced(uid: string): boolean {
-      for (const { def } of resolved.values()) if (def.relatedUids.has(uid)) return true;
-      return false;
+    /** How many live queries this node evaluates. */
+    get size(): number {
+      return index.size;
     },
   };
 }

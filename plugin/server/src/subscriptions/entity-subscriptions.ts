@@ -65,7 +65,8 @@ export function createEntitySubscriptions({
     const documentId = await documentIdOf(type, id);
     const published = type.draftAndPublish ? { publishedAt: { $notNull: true } } : {};
     if (await findRow(type, { documentId, ...published })) return documentId;
-    const what = typeof id === 'number' ? `id ${id} (documentId "${documentId}")` : `documentId "${documentId}"`;
+    // The same answer whether the row is missing or only a draft, and never the draft's documentId.
+    const what = typeof id === 'number' ? `id ${id}` : `documentId "${documentId}"`;
     throw new AckError(
       'NOT_FOUND',
       type.draftAndPublish

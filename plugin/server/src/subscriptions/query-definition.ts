@@ -17,18 +17,6 @@ export interface QueryDefinition {
   filters: Record<string, unknown>;
   status: DocumentStatus;
   locale: string | undefined;
-  /** Content types the filters reach through relations: their changes can move documents in or out. */
-  relatedUids: Set<string>;
-  /** Set when the query is `{ documentId: { $eq } }` (a live entity): no other document can match. */
-  onlyDocumentId: string | undefined;
-}
-
-function onlyDocumentIdOf(filters: Record<string, unknown>): string | undefined {
-  const keys = Object.keys(filters);
-  if (keys.length !== 1 || keys[0] !== 'documentId') return undefined;
-  const condition = filters.documentId;
-  if (isPlainObject(condition) && Object.keys(condition).length === 1 && typeof condition.$eq === 'string') return condition.$eq;
-  return undefined;
 }
 
 function depthOf(value: unknown): number {
@@ -47,28 +35,6 @@ function canonical(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/** The relation targets a filter walks through, found with the schema (operators are skipped). */
-function relatedUidsOf(strapi: Core.Strapi, uid: string, filters: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(filters)) {
-    filters.forEach((item) => relatedUidsOf(strapi, uid, item, found));
-    return found;
-  }
-  if (!isPlainObject(filters)) return found;
-  const model = strapi.getModel(uid as never) as { attributes?: Record<string, { type?: string; target?: string }> } | undefined;
-  for (const [key, value] of Object.entries(filters)) {
-    if (key.startsWith('$')) {
-      relatedUidsOf(strapi, uid, value, found);
-      continue;
-    }
-    const attribute = model?.attributes?.[key];
-    if (attribute?.type === 'relation' && attribute.target) {
-      found.add(attribute.target);
-      relatedUidsOf(strapi, attribute.target, value, found);
-    }
-  }
-  return found;
 }
 
 /**
@@ -120,7 +86,5 @@ export async function readQuery(
     filters: sanitized,
     status,
     locale: effectiveLocale,
-    relatedUids: relatedUidsOf(strapi, uid, sanitized),
-    onlyDocumentId: onlyDocumentIdOf(sanitized),
   };
 }

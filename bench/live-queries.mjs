@@ -1,0 +1,624 @@
+/**
+ * Live-query benchmark: what a collection subscription (`socket.emit('subscribe', { uid, filters })`)
+ * costs the server as the number of distinct live queries grows. Why: each distinct query used to
+ * cost a database read on every write and hold every matching documentId (issue 7); this measures
+ * whichever implementation is built, so the same run gives the "before" and the "after".
+ *
+ * One run, the example app booted in this process (SQLite, one Public principal group), for
+ * N = 1, 100, 1,000 and 10,000 sockets, four rows per N:
+ * - per-user: socket i subscribes to its own `{ slug: { $eq: 'owner-<i>' } }`; a write (update +
+ *   publish of one owner's article) concerns exactly one query and reaches one socket;
+ * - overlapping: socket i subscribes to its own `{ slug: { $eq: 'overlap-target' }, title: { $ne:
+ *   'never-<i>' } }`; N distinct queries that all match the written article, so a write reaches
+ *   every socket, each through its own query;
+ * - one shared query: every socket on the same `{ slug: { $eq: 'overlap-target' }, title: { $ne:
+ *   'never-shared' } }`, the same write;
+ * - plain Socket.IO: a bare server in this process `io.emit`s the payload the plugin sent, to N
+ *   sockets (as bench/run.mjs).
+ * Per write: server CPU (process.cpuUsage() of this process, which runs Strapi, from just before
+ * `documents.update()` until every expected socket has received the event and `strapi.$io.idle()`
+ * has resolved, so work after the last delivery counts too), database queries issued (knex `query`
+ * events) and delivery latency (write start → each socket's receipt; p50/p99 over every receipt of
+ * every measured round). Sockets live in forked child processes (bench/lib/socket-pool*.mjs), at most
+ * BENCH_SOCKETS_PER_CHILD each, so their CPU is not counted; receipt times are epoch ms
+ * (`performance.timeOrigin + performance.now()`) corrected by each child's clock offset, measured
+ * over IPC.
+ *
+ * Then, with 100,000 published articles that all match: K distinct queries (`{ slug: { $startsWith:
+ * 'mass-' }, title: { $ne: 'never-<k>' } }`) are subscribed, and the heap growth after full GCs
+ * divided by K is the memory per live query (this process runs with --expose-gc; it re-runs itself
+ * with it if needed). The first ones are subscribed one at a time: subscribe latency is reported as
+ * server time (a Socket.IO middleware on `strapi.$io.server` times `subscribe` from its arrival to the
+ * ack being called) and as the round trip from a client on loopback. K is lowered when subscribing
+ * is so slow that K queries would not fit in BENCH_MEMORY_BUDGET_S, or the first ones show that K
+ * would hold more than BENCH_MEMORY_HEAP_MB of heap.
+ *
+ * Limits so a slow implementation still finishes: a round that takes longer than BENCH_ROUND_CAP_S
+ * ends its cell ("> cap"); a cell stops after BENCH_CELL_BUDGET_S of measured rounds (never fewer
+ * than 3); the rounds each cell ran are printed.
+ *
+ * Run with `npm run bench` (builds first) or `node --expose-gc bench/live-queries.mjs` after a build.
+ * Tunables (environment): BENCH_QUERY_SOCKETS ("1,100,1000,10000"), BENCH_ROUNDS (10),
+ * BENCH_WARMUP (2), BENCH_ROUND_CAP_S (60), BENCH_CELL_BUDGET_S (30), BENCH_SOCKETS_PER_CHILD
+ * (2500), BENCH_MEMORY_DOCS (100000), BENCH_MEMORY_QUERIES (1000, the most K can be),
+ * BENCH_MEMORY_BUDGET_S (30), BENCH_MEMORY_HEAP_MB (1024), BENCH_SUBSCRIBE_SAMPLES (20),
+ * BENCH_RUN_TIMEOUT_S (1800). Writes bench/results/live-queries.json.
+ *
+ * File descriptors: the Strapi process holds one per connected socket (up to 10,000) and each child
+ * one per socket it holds; `ulimit -n` must exceed the largest N by some margin (warned below).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Server } from 'socket.io';
+import { percentile } from './live/stats.mjs';
+import { insertPublishedDocuments } from './lib/seed-articles.mjs';
+import { createSocketPool, now } from './lib/socket-pool.mjs';
+import { bootStrapi, checkFileDescriptors, rootDir, withTimeout } from './lib/strapi.mjs';
+
+const resultsFile = path.join(rootDir, 'bench', 'results', 'live-queries.json');
+
+const int = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer (got ${process.env[name]})`);
+  return value;
+};
+const SOCKET_COUNTS = (process.env.BENCH_QUERY_SOCKETS ?? '1,100,1000,10000').split(',').map((s) => Number(s.trim()));
+const ROUNDS = int('BENCH_ROUNDS', 10);
+const WARMUP = int('BENCH_WARMUP', 2);
+const ROUND_CAP_MS = int('BENCH_ROUND_CAP_S', 60) * 1000;
+const CELL_BUDGET_MS = int('BENCH_CELL_BUDGET_S', 30) * 1000;
+const PER_CHILD = int('BENCH_SOCKETS_PER_CHILD', 2500);
+const MEMORY_DOCS = int('BENCH_MEMORY_DOCS', 100_000);
+const MEMORY_QUERIES = int('BENCH_MEMORY_QUERIES', 1000);
+const MEMORY_BUDGET_MS = int('BENCH_MEMORY_BUDGET_S', 30) * 1000;
+const MEMORY_HEAP_BUDGET = int('BENCH_MEMORY_HEAP_MB', 1024) * 2 ** 20;
+const SUBSCRIBE_SAMPLES = int('BENCH_SUBSCRIBE_SAMPLES', 20);
+const RUN_TIMEOUT_MS = int('BENCH_RUN_TIMEOUT_S', 1800) * 1000;
+if (!SOCKET_COUNTS.every((n) => Number.isInteger(n) && n >= 1) || ROUNDS < 1 || PER_CHILD < 1 || MEMORY_QUERIES < 1) {
+  throw new Error('BENCH_QUERY_SOCKETS must list positive integers; BENCH_ROUNDS, BENCH_SOCKETS_PER_CHILD and BENCH_MEMORY_QUERIES must be positive');
+}
+/** A cell never stops on its time budget before this many measured rounds. */
+const MIN_ROUNDS = Math.min(3, ROUNDS);
+/** Past this, a warm-up round has warmed enough: the next ones are skipped. */
+const LONG_WARMUP_MS = 5000;
+/** Subscriptions per socket in the memory phase (the plugin allows 100 by default). */
+const QUERIES_PER_SOCKET = 50;
+const ARTICLE = 'api::article.article';
+const EVENT = 'article:update';
+
+const CASES = {
+  perUser: 'per-user distinct queries',
+  overlapping: 'overlapping distinct queries',
+  shared: 'one shared query',
+  plain: 'plain Socket.IO io.emit',
+};
+const OVERLAP_SLUG = 'overlap-target';
+const perUserQuery = (i) => ({ uid: ARTICLE, filters: { slug: { $eq: `owner-${i}` } } });
+const overlappingQuery = (i) => ({ uid: ARTICLE, filters: { slug: { $eq: OVERLAP_SLUG }, title: { $ne: `never-${i}` } } });
+const sharedQuery = () => ({ uid: ARTICLE, filters: { slug: { $eq: OVERLAP_SLUG }, title: { $ne: 'never-shared' } } });
+const massQuery = (k) => ({ uid: ARTICLE, filters: { slug: { $startsWith: 'mass-' }, title: { $ne: `never-${k}` } } });
+/** The owner whose article round `r` writes: spread over the N owners. */
+const ownerOf = (round, n) => (round * 7919 + 13) % n;
+
+// ---------------------------------------------------------------------------------------------
+// Small utilities
+
+const round1 = (value) => (value === null || value === undefined ? null : Math.round(value * 10) / 10);
+const round3 = (value) => Math.round(value * 1000) / 1000;
+const median = (values) => (values.length ? percentile(values, 0.5) : null);
+const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+const seconds = (ms) => Math.round(ms / 100) / 10;
+const log = (message) => console.log(`[${seconds(now() - startedAt)} s] ${message}`);
+const startedAt = now();
+
+function fullGc() {
+  globalThis.gc();
+  globalThis.gc();
+}
+
+/** Counts the SQL statements knex runs (all of Strapi's database access goes through it). */
+function countQueries(strapi) {
+  const counter = { count: 0 };
+  strapi.db.connection.on('query', () => {
+    counter.count += 1;
+  });
+  return counter;
+}
+
+/**
+ * Times `subscribe` on the server: a middleware on every new socket of `io` wraps the ack of each
+ * `subscribe` packet, so a sample runs from the packet's arrival (decoded) to the plugin calling
+ * the ack. Does not touch the plugin: `strapi.$io.server` is its public Socket.IO server.
+ */
+function timeSubscribes(io) {
+  const samples = [];
+  io.on('connection', (socket) => {
+    socket.use((packet, next) => {
+      const last = packet.length - 1;
+      if (packet[0] === 'subscribe' && typeof packet[last] === 'function') {
+        const ack = packet[last];
+        const start = performance.now();
+        packet[last] = (...args) => {
+          samples.push(performance.now() - start);
+          return ack(...args);
+        };
+      }
+      next();
+    });
+  });
+  return samples;
+}
+
+async function startPlainServer() {
+  const httpServer = http.createServer();
+  const io = new Server(httpServer);
+  // The pool's settle step sends `io:ping` on every socket, as the plugin answers it.
+  io.on('connection', (socket) => socket.on('io:ping', (ack) => ack?.({ success: true, ts: Date.now() })));
+  await new Promise((resolve, reject) => httpServer.listen(0, '127.0.0.1', resolve).once('error', reject));
+  return {
+    io,
+    url: `http://127.0.0.1:${httpServer.address().port}`,
+    async stop() {
+      io.close();
+      await new Promise((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Which plugin build was measured: its server bundle's hash and build time (the source changes under us). */
+function pluginBuild() {
+  const file = path.join(rootDir, 'plugin', 'dist', 'server', 'index.js');
+  try {
+    return { sha256: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12), builtAt: statSync(file).mtime.toISOString() };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and cells
+
+let roundSeq = 0;
+
+/**
+ * One write and its delivery: arms the expected sockets, runs `write(title)`, waits until they all
+ * received the event (or the cap), then for the plugin until it is idle. CPU and database queries
+ * are counted over that whole window.
+ */
+async function runRound(ctx, { targets, write, tag, wantSample, label }) {
+  roundSeq += 1;
+  const title = `${label} #${roundSeq} ${Date.now().toString(36)}`;
+  const armed = await ctx.pool.arm({ round: roundSeq, title, event: EVENT, targets, subscriptionTag: tag, wantSample });
+  const statsBefore = ctx.strapi.$io.stats();
+  const queriesBefore = ctx.dbQueries.count;
+  const cpuBefore = process.cpuUsage();
+  const start = now();
+  await write(title);
+  const writeMs = now() - start;
+  let received;
+  try {
+    received = await armed.done(Math.max(1, ROUND_CAP_MS - (now() - start)));
+  } catch {
+    await armed.abandon();
+    log(`  round over the ${ROUND_CAP_MS / 1000} s cap; waiting for the server to finish it before moving on...`);
+    await withTimeout(ctx.strapi.$io.idle(), 30 * 60_000, 'strapi.$io.idle() after a capped round');
+    return { capped: true, wallMs: now() - start };
+  }
+  const lastReceived = Math.max(...received.times);
+  if (ctx.server === 'strapi') await ctx.strapi.$io.idle();
+  const cpu = cpuMs(process.cpuUsage(cpuBefore));
+  const end = now();
+  const statsAfter = ctx.strapi.$io.stats();
+  return {
+    capped: false,
+    cpuMs: cpu,
+    writeMs,
+    latenciesMs: received.times.map((t) => t - start),
+    allReceivedMs: lastReceived - start,
+    idleMs: end - start,
+    wallMs: end - start,
+    dbQueries: ctx.dbQueries.count - queriesBefore,
+    evaluated: statsAfter.evaluated === undefined ? null : statsAfter.evaluated - statsBefore.evaluated,
+    emitted: statsAfter.emitted - statsBefore.emitted,
+    sanitized: statsAfter.sanitized - statsBefore.sanitized,
+    sample: received.sample,
+  };
+}
+
+/** Warm-up rounds, then up to ROUNDS measured ones within the cell's budget; the cell's figures. */
+async function runCell(ctx, { caseKey, n, distinctQueries, subscribeMs, roundSpec }) {
+  const label = `${caseKey}-${n}`;
+  let warmups = 0;
+  let sample;
+  for (let w = 0; w < WARMUP; w += 1) {
+    const result = await runRound(ctx, { ...roundSpec(-1 - w), label: `${label} warm-up`, wantSample: true });
+    warmups += 1;
+    if (result.capped) {
+      log(`  ${CASES[caseKey]}, ${n} sockets: > cap (in a warm-up round)`);
+      return { cell: cellResult({ caseKey, n, distinctQueries, subscribeMs, warmups, rounds: [], capped: true, anomalies: await ctx.pool.settle() }) };
+    }
+    sample ??= result.sample;
+    if (result.wallMs > LONG_WARMUP_MS) break;
+  }
+  const rounds = [];
+  let capped = false;
+  const measuredStart = now();
+  for (let r = 0; r < ROUNDS; r += 1) {
+    const result = await runRound(ctx, { ...roundSpec(r), label, wantSample: sample === undefined });
+    if (result.capped) {
+      capped = true;
+      break;
+    }
+    sample ??= result.sample;
+    rounds.push(result);
+    const spent = now() - measuredStart;
+    if (rounds.length >= MIN_ROUNDS && spent + spent / rounds.length > CELL_BUDGET_MS) break;
+  }
+  const anomalies = await ctx.pool.settle();
+  const cell = cellResult({ caseKey, n, distinctQueries, subscribeMs, warmups, rounds, capped, anomalies });
+  log(`  ${CASES[caseKey]}, ${n} sockets: ${capped ? '> cap' : `CPU ${round1(cell.cpuMsPerWrite.median)} ms/write, p50 ${round1(cell.deliveryMs.p50)} ms, p99 ${round1(cell.deliveryMs.p99)} ms`} (${rounds.length} rounds)`);
+  return { cell, sample };
+}
+
+function cellResult({ caseKey, n, distinctQueries, subscribeMs, warmups, rounds, capped, anomalies }) {
+  const stat = (values) => (values.length ? { median: round3(median(values)), p95: round3(percentile(values, 0.95)), min: round3(Math.min(...values)), max: round3(Math.max(...values)) } : null);
+  const latencies = rounds.flatMap((r) => r.latenciesMs);
+  const perWrite = (key) => (rounds.length && rounds[0][key] !== null ? median(rounds.map((r) => r[key])) : null);
+  return {
+    case: caseKey,
+    sockets: n,
+    distinctQueries,
+    subscribeAllMs: subscribeMs === undefined ? null : Math.round(subscribeMs),
+    warmupRounds: warmups,
+    rounds: rounds.length,
+    capped,
+    cpuMsPerWrite: stat(rounds.map((r) => r.cpuMs)),
+    deliveryMs: latencies.length ? { p50: round3(percentile(latencies, 0.5)), p99: round3(percentile(latencies, 0.99)), samples: latencies.length } : { p50: null, p99: null, samples: 0 },
+    allReceivedMs: stat(rounds.map((r) => r.allReceivedMs)),
+    writeCallMs: stat(rounds.map((r) => r.writeMs)),
+    dbQueriesPerWrite: perWrite('dbQueries'),
+    evaluatedPerWrite: perWrite('evaluated'),
+    emittedPerWrite: perWrite('emitted'),
+    sanitizedPerWrite: perWrite('sanitized'),
+    anomalies,
+  };
+}
+
+/** Subscribes every socket to `queryOf(i)` under `tag`; checks the acks. */
+async function subscribeAll(pool, tag, queryOf, expectedDistinct) {
+  const result = await pool.subscribe(tag, queryOf, { concurrency: 20 });
+  if (result.failureCount > 0) throw new Error(`${result.failureCount} subscriptions failed: ${JSON.stringify(result.failures)}`);
+  const distinct = result.distinctIdsPerChild.reduce((sum, k) => sum + k, 0);
+  // A shared query has the same id in every child: one per child.
+  if (expectedDistinct !== 'one' && distinct !== expectedDistinct) throw new Error(`${tag}: expected ${expectedDistinct} distinct subscription ids, got ${distinct}`);
+  if (expectedDistinct === 'one' && result.distinctIdsPerChild.some((k) => k !== 1)) throw new Error(`${tag}: expected one shared subscription id`);
+  return result.ms;
+}
+
+/** The four rows for N sockets. */
+async function benchSockets(ctx, n, articles) {
+  const { strapi, pool } = ctx;
+  const cells = [];
+  const publish = (documentId) => (title) => strapi.documents(ARTICLE).update({ documentId, data: { title }, status: 'published' });
+  const writeTarget = publish(articles.target);
+
+  log(`N = ${n}: connecting ${n} sockets to Strapi...`);
+  const connected = await pool.connect(ctx.strapiUrl, n);
+  await pool.syncClocks();
+  log(`  connected in ${seconds(connected.ms)} s; subscribing all to one shared query...`);
+  const strapiCtx = { ...ctx, server: 'strapi' };
+
+  let subscribeMs = await subscribeAll(pool, 'shared', sharedQuery, 'one');
+  cells.push((await runCell(strapiCtx, { caseKey: 'shared', n, distinctQueries: 1, subscribeMs, roundSpec: () => ({ targets: null, write: writeTarget, tag: 'shared' }) })).cell);
+
+  log(`  subscribing ${n} distinct overlapping queries...`);
+  subscribeMs = await subscribeAll(pool, 'overlapping', overlappingQuery, n);
+  await pool.unsubscribe('shared');
+  const overlapping = await runCell(strapiCtx, { caseKey: 'overlapping', n, distinctQueries: n, subscribeMs, roundSpec: () => ({ targets: null, write: writeTarget, tag: 'overlapping' }) });
+  cells.push(overlapping.cell);
+
+  log(`  subscribing ${n} distinct per-user queries...`);
+  subscribeMs = await subscribeAll(pool, 'perUser', perUserQuery, n);
+  await pool.unsubscribe('overlapping');
+  cells.push(
+    (
+      await runCell(strapiCtx, {
+        caseKey: 'perUser',
+        n,
+        distinctQueries: n,
+        subscribeMs,
+        roundSpec: (r) => {
+          const owner = ownerOf(r < 0 ? r + 1000 : r, n);
+          return { targets: [owner], write: publish(articles.owners[owner]), tag: 'perUser' };
+        },
+      })
+    ).cell,
+  );
+  await pool.close();
+  await strapi.$io.idle();
+
+  // Plain Socket.IO: the payload and meta the overlapping sockets received, title changed per round.
+  const payload = overlapping.sample;
+  if (!payload) throw new Error('no payload was received from the plugin');
+  log(`  connecting ${n} sockets to a bare Socket.IO server...`);
+  await pool.connect(ctx.plain.url, n);
+  await pool.syncClocks();
+  let eventId = 0;
+  const emit = async (title) => {
+    eventId += 1;
+    ctx.plain.io.emit(EVENT, { ...payload.document, title }, { ...payload.meta, eventId: `plain-${eventId}` });
+  };
+  cells.push((await runCell({ ...ctx, server: 'plain' }, { caseKey: 'plain', n, distinctQueries: 0, roundSpec: () => ({ targets: null, write: emit, tag: null }) })).cell);
+  await pool.close();
+  return cells;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory per live query and subscribe latency, with MEMORY_DOCS matching documents
+
+async function benchMemory(ctx, subscribeTimes) {
+  const { strapi, pool } = ctx;
+  log(`memory: inserting ${MEMORY_DOCS.toLocaleString('en-US')} published articles...`);
+  const seedStart = now();
+  await insertPublishedDocuments(strapi, ARTICLE, MEMORY_DOCS, (i) => ({ title: `Mass ${i}`, slug: `mass-${i}`, body: `Body of mass article ${i}` }));
+  const seedMs = now() - seedStart;
+  const matching = await strapi.documents(ARTICLE).count({ filters: massQuery(0).filters });
+  log(`  inserted in ${seconds(seedMs)} s; each query matches ${matching.toLocaleString('en-US')} documents`);
+  if (matching !== MEMORY_DOCS) throw new Error(`the memory queries match ${matching} documents, expected ${MEMORY_DOCS}`);
+
+  const socketCount = Math.ceil(MEMORY_QUERIES / QUERIES_PER_SOCKET);
+  await pool.connect(ctx.strapiUrl, socketCount);
+  // Warm-up: three queries subscribed and dropped again (JIT, caches).
+  const warm = await pool.subscribe('memory-warm-up', (i) => (i === 0 ? [-1, -2, -3].map(massQuery) : null), { concurrency: 1 });
+  if (warm.failureCount) throw new Error(`warm-up subscriptions failed: ${JSON.stringify(warm.failures)}`);
+  await pool.unsubscribe('memory-warm-up');
+  await strapi.$io.idle();
+
+  fullGc();
+  const before = process.memoryUsage();
+  // Latency: one at a time, each socket's first queries.
+  const sampleCount = Math.min(SUBSCRIBE_SAMPLES, MEMORY_QUERIES);
+  const queriesOn = (from, to) => (i) => {
+    const list = [];
+    for (let k = Math.max(from, i * QUERIES_PER_SOCKET); k < Math.min(to, (i + 1) * QUERIES_PER_SOCKET); k += 1) list.push(massQuery(k));
+    return list;
+  };
+  subscribeTimes.length = 0;
+  const sampled = await pool.subscribe('memory', queriesOn(0, sampleCount), { concurrency: 1 });
+  if (sampled.failureCount) throw new Error(`subscriptions failed: ${JSON.stringify(sampled.failures)}`);
+  const serverMs = [...subscribeTimes];
+  const clientMs = sampled.rttMs;
+  const perQuery = median(clientMs);
+  fullGc();
+  const heapPerSample = (process.memoryUsage().heapUsed - before.heapUsed) / sampleCount;
+  let total = MEMORY_QUERIES;
+  // Fewer queries when K of them would take too long to subscribe or hold too much heap.
+  if (perQuery * (MEMORY_QUERIES - sampleCount) > MEMORY_BUDGET_MS) total = sampleCount + Math.floor(MEMORY_BUDGET_MS / perQuery);
+  if (heapPerSample * total > MEMORY_HEAP_BUDGET) total = Math.floor(MEMORY_HEAP_BUDGET / heapPerSample);
+  total = Math.max(sampleCount, Math.min(MEMORY_QUERIES, total));
+  log(`  subscribe: ${round1(median(serverMs))} ms server, ${round1(perQuery)} ms round trip (median of ${sampleCount}); subscribing ${total} distinct queries in all...`);
+  if (total > sampleCount) {
+    const rest = await pool.subscribe('memory', queriesOn(sampleCount, total), { concurrency: 5 });
+    if (rest.failureCount) throw new Error(`subscriptions failed: ${JSON.stringify(rest.failures)}`);
+  }
+  await strapi.$io.idle();
+  fullGc();
+  const after = process.memoryUsage();
+  const heapPerQuery = (after.heapUsed - before.heapUsed) / total;
+  log(`  heap +${((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1)} MiB for ${total} queries: ${Math.round(heapPerQuery).toLocaleString('en-US')} bytes per live query`);
+  await pool.unsubscribe('memory');
+  await pool.close();
+  await strapi.$io.idle();
+  return {
+    matchingDocuments: matching,
+    seedMs: Math.round(seedMs),
+    queries: total,
+    queriesAsked: MEMORY_QUERIES,
+    sockets: socketCount,
+    heapBytesBefore: before.heapUsed,
+    heapBytesAfter: after.heapUsed,
+    heapBytesPerQuery: Math.round(heapPerQuery),
+    rssBytesPerQuery: Math.round((after.rss - before.rss) / total),
+    subscribe: {
+      samples: clientMs.length,
+      serverMs: { p50: round3(median(serverMs)), p99: round3(percentile(serverMs, 0.99)), max: round3(Math.max(...serverMs)) },
+      roundTripMs: { p50: round3(median(clientMs)), p99: round3(percentile(clientMs, 0.99)), max: round3(Math.max(...clientMs)) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const num = (value, digits = 1) => (value === null || value === undefined ? '-' : Number(value).toLocaleString('en-US', { maximumFractionDigits: digits }));
+const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100);
+
+function targets(report) {
+  const cell = (caseKey, n) => report.cells.find((c) => c.case === caseKey && c.sockets === n);
+  const largest = Math.max(...report.socketCounts);
+  const smallest = Math.min(...report.socketCounts);
+  const perUser = cell('perUser', largest);
+  const perUserOne = cell('perUser', smallest);
+  const overlapping = cell('overlapping', largest);
+  const shared = cell('shared', largest);
+  const plain = cell('plain', largest);
+  const value = (c, get) => (c && !c.capped ? get(c) : null);
+  return [
+    {
+      what: `per-user, ${largest} quer${largest === 1 ? 'y' : 'ies'}: CPU/write vs ${smallest} quer${smallest === 1 ? 'y' : 'ies'}`,
+      ratio: ratio(value(perUser, (c) => c.cpuMsPerWrite.median), value(perUserOne, (c) => c.cpuMsPerWrite.median)),
+      target: '≤ 1.5',
+      limit: 1.5,
+    },
+    {
+      what: `overlapping, ${largest} quer${largest === 1 ? 'y' : 'ies'}: CPU/write vs one shared query`,
+      ratio: ratio(value(overlapping, (c) => c.cpuMsPerWrite.median), value(shared, (c) => c.cpuMsPerWrite.median)),
+      target: '≤ 2',
+      limit: 2,
+    },
+    {
+      what: `overlapping, ${largest} quer${largest === 1 ? 'y' : 'ies'}: p50 delivery vs plain Socket.IO`,
+      ratio: ratio(value(overlapping, (c) => c.deliveryMs.p50), value(plain, (c) => c.deliveryMs.p50)),
+      target: '≤ 1.25',
+      limit: 1.25,
+    },
+  ];
+}
+
+function printReport(report) {
+  const columns = [
+    ['sockets', 7],
+    ['', 31],
+    ['queries', 7],
+    ['rounds', 7],
+    ['CPU ms/write', 13],
+    ['p50 ms', 9],
+    ['p99 ms', 9],
+    ['all recv ms', 12],
+    ['write ms', 9],
+    ['db q/write', 11],
+  ];
+  const line = (values) => values.map((value, i) => (i === 1 ? `  ${String(value).padEnd(columns[i][1])}` : String(value).padStart(columns[i][1]))).join('');
+  console.log(`\nLive queries on ${ARTICLE}: one write (update + publish of one article) per round, SQLite, one Public group`);
+  console.log(`${report.rounds} measured rounds after ${report.warmupRounds} warm-ups (fewer where the cell's ${report.cellBudgetSeconds} s budget ran out); node ${report.node}, ${report.cpus} cores`);
+  console.log('CPU: of this (Strapi) process, from the write\'s start until the last socket received it and $io.idle(); p50 / p99: write start → each');
+  console.log('socket\'s receipt, over all rounds; all recv: until the last socket (median); write: the documents.update() call alone (median)\n');
+  console.log(line(columns.map(([name]) => name)));
+  for (const n of report.socketCounts) {
+    for (const caseKey of ['perUser', 'overlapping', 'shared', 'plain']) {
+      const c = report.cells.find((cell) => cell.case === caseKey && cell.sockets === n);
+      if (!c) continue;
+      if (c.capped && c.rounds === 0) {
+        console.log(line([num(n, 0), CASES[caseKey], num(c.distinctQueries, 0), '0', '> cap', '> cap', '> cap', '> cap', '-', '-']));
+        continue;
+      }
+      console.log(
+        line([
+          num(n, 0),
+          CASES[caseKey],
+          caseKey === 'plain' ? '-' : num(c.distinctQueries, 0),
+          `${c.rounds}${c.capped ? '*' : ''}`,
+          num(c.cpuMsPerWrite?.median),
+          num(c.deliveryMs.p50),
+          num(c.deliveryMs.p99),
+          num(c.allReceivedMs?.median),
+          caseKey === 'plain' ? '-' : num(c.writeCallMs?.median),
+          caseKey === 'plain' ? '-' : num(c.dbQueriesPerWrite, 0),
+        ]),
+      );
+    }
+  }
+  if (report.cells.some((c) => c.capped)) console.log(`* a round took over ${report.roundCapSeconds} s: the cell stopped there`);
+  console.log('\nsubscribing all sockets (client-side wall time, 20 in flight per child process):');
+  for (const c of report.cells.filter((cell) => cell.subscribeAllMs !== null && cell.case !== 'shared')) {
+    console.log(`  ${CASES[c.case].padEnd(30)} ${num(c.sockets, 0).padStart(7)} queries: ${num(c.subscribeAllMs / 1000, 2)} s`);
+  }
+  const m = report.memory;
+  if (m) {
+    console.log(`\nWith ${num(m.matchingDocuments, 0)} matching published articles (inserted in ${num(m.seedMs / 1000)} s):`);
+    console.log(`  memory per live query:   ${num(m.heapBytesPerQuery, 0)} bytes of heap (${num(m.queries, 0)} distinct queries${m.queries < m.queriesAsked ? `, not ${m.queriesAsked}: they would have taken too long or too much heap` : ''}; after − before, full GCs)`);
+    console.log(`  subscribe latency:       server ${num(m.subscribe.serverMs.p50, 2)} ms p50 / ${num(m.subscribe.serverMs.p99, 2)} ms p99 (arrival → ack); loopback round trip ${num(m.subscribe.roundTripMs.p50, 2)} ms p50 / ${num(m.subscribe.roundTripMs.p99, 2)} ms p99 (${m.subscribe.samples} one at a time)`);
+  }
+  console.log('\nTargets (issue 7):');
+  for (const t of report.targets) {
+    const verdict = t.ratio === null ? 'n/a' : t.ratio <= t.limit ? 'met' : 'NOT met';
+    console.log(`  ${t.what.padEnd(64)} ${String(t.ratio ?? '-').padStart(8)}  (target ${t.target}: ${verdict})`);
+  }
+  if (m) {
+    console.log(`  ${'memory per live query'.padEnd(64)} ${`${num(m.heapBytesPerQuery / 1024, 1)} KB`.padStart(8)}  (target ≤ 2 KB: ${m.heapBytesPerQuery <= 2048 ? 'met' : 'NOT met'})`);
+    console.log(`  ${'subscribe latency, server p50'.padEnd(64)} ${`${num(m.subscribe.serverMs.p50, 2)} ms`.padStart(8)}  (target ≤ 5 ms: ${m.subscribe.serverMs.p50 <= 5 ? 'met' : 'NOT met'})`);
+  }
+  const anomalies = report.cells.filter((c) => Object.values(c.anomalies ?? {}).some((v) => v > 0));
+  console.log(`\nanomalies (lost, duplicated, unexpected or misrouted events): ${anomalies.length === 0 ? 'none' : ''}`);
+  for (const c of anomalies) console.log(`  ${CASES[c.case]}, ${c.sockets} sockets: ${JSON.stringify(c.anomalies)}`);
+  console.log(`clock offsets of the client processes (corrected): ${report.clockOffsetsMs.map((o) => `${o} ms`).join(', ')}`);
+  console.log(`Strapi warnings / errors logged: ${report.strapiLogs.warn} / ${report.strapiLogs.error}`);
+  for (const sample of report.strapiLogs.samples) console.log(`  ${sample.slice(0, 160)}`);
+  console.log(`plugin build measured: ${report.pluginBuild ? `${report.pluginBuild.sha256} (built ${report.pluginBuild.builtAt})` : 'unknown'}`);
+  console.log(`run took ${report.durationSeconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const largest = Math.max(...SOCKET_COUNTS);
+  const fdLimit = checkFileDescriptors(largest + 1024, `${largest} sockets (one descriptor each in the Strapi process)`);
+  log(`booting the example app (ulimit -n ${fdLimit})...`);
+  const build = pluginBuild();
+  const app = await bootStrapi({ seed: false });
+  const { strapi } = app;
+  const plain = await startPlainServer();
+  const children = Math.ceil(Math.max(largest, Math.ceil(MEMORY_QUERIES / QUERIES_PER_SOCKET)) / PER_CHILD);
+  const pool = createSocketPool({ children, perChild: PER_CHILD });
+  try {
+    const dbQueries = countQueries(strapi);
+    const subscribeTimes = timeSubscribes(strapi.$io.server);
+    log(`inserting ${largest.toLocaleString('en-US')} owner articles and the overlap target...`);
+    const owners = await insertPublishedDocuments(strapi, ARTICLE, largest, (i) => ({ title: `Owner ${i}`, slug: `owner-${i}`, body: `Article of owner ${i}` }));
+    const [target] = await insertPublishedDocuments(strapi, ARTICLE, 1, () => ({ title: 'Overlap target', slug: OVERLAP_SLUG, body: 'Every overlapping query matches this one' }));
+    const ctx = { strapi, strapiUrl: app.url, plain, pool, dbQueries };
+    const clockOffsets = await pool.syncClocks();
+
+    const cells = [];
+    for (const n of SOCKET_COUNTS) cells.push(...(await benchSockets(ctx, n, { owners, target })));
+    const memory = MEMORY_DOCS > 0 ? await benchMemory(ctx, subscribeTimes) : null;
+
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      pluginBuild: build,
+      socketCounts: SOCKET_COUNTS,
+      rounds: ROUNDS,
+      warmupRounds: WARMUP,
+      roundCapSeconds: ROUND_CAP_MS / 1000,
+      cellBudgetSeconds: CELL_BUDGET_MS / 1000,
+      socketsPerChild: PER_CHILD,
+      queries: {
+        perUser: perUserQuery('<i>').filters,
+        overlapping: overlappingQuery('<i>').filters,
+        shared: sharedQuery().filters,
+        memory: massQuery('<k>').filters,
+      },
+      cells,
+      memory,
+      clockOffsetsMs: clockOffsets,
+      strapiLogs: app.logs,
+      durationSeconds: seconds(now() - startedAt),
+    };
+    report.targets = targets(report);
+    mkdirSync(path.dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+  } finally {
+    pool.stop();
+    await plain.stop();
+    await app.stop();
+  }
+}
+
+if (typeof globalThis.gc !== 'function') {
+  // Memory per query needs full collections: run again with --expose-gc.
+  const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+} else {
+  // Unref'd: it never keeps the process alive, it only ends a run that hangs.
+  setTimeout(() => {
+    console.error(`bench: still running after ${RUN_TIMEOUT_MS / 1000} s, aborting`);
+    process.exit(1);
+  }, RUN_TIMEOUT_MS).unref();
+  main().then(
+    // Explicit exit: Strapi may leave timers or pool handles behind after destroy().
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
