@@ -4,6 +4,7 @@ import type { LiveClient } from '../live-client';
 import type { LiveResult } from '../live-result';
 import type { CollectionOptions } from '../query-options';
 import { ARTICLE, CATEGORY, useLiveHarness } from './live-harness';
+import { random } from './random';
 
 /**
  * Random writes (create, update, draft edits, publish, unpublish, discard, delete, category moves)
@@ -27,23 +28,6 @@ beforeAll(async () => {
   }
   jwt = (await createUser(h.strapi)).jwt;
 });
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
 
 interface Watched {
   name: string;

@@ -45,16 +45,16 @@ export function captureChanges(
     // One transaction around the write (Strapi's own joins it): the rows read before and after are
     // exactly the states this write went between, and the change is handed over only once the
     // outermost transaction commits. A write that throws or rolls back hands over nothing.
-    return strapi.db.transaction(async ({ onCommit }) => {
+    return strapi.db.transaction(async ({ trx, onCommit }) => {
       const existing = knownId && ctx.action !== 'clone' ? knownId : undefined;
       const before = draftAndPublish && existing ? await rows(existing) : [];
-      const statesBefore = existing ? await states.statesOf(ctx.uid, existing, locale) : null;
-      const dependentsBefore = existing ? await states.dependentsOf(ctx.uid, existing) : undefined;
+      const statesBefore = existing ? await states.statesOf(ctx.uid, existing, locale, trx) : null;
+      const dependentsBefore = existing ? await states.dependentsOf(ctx.uid, existing, trx) : undefined;
       const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
       const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
       if (!documentId) return result;
-      const statesAfter = await states.statesOf(ctx.uid, documentId, locale);
-      const dependentsAfter = await states.dependentsOf(ctx.uid, documentId, dependentsBefore);
+      const statesAfter = await states.statesOf(ctx.uid, documentId, locale, trx);
+      const dependentsAfter = await states.dependentsOf(ctx.uid, documentId, trx, dependentsBefore);
       const withStates = (changes: DocumentChange[]): DocumentChange[] =>
         changes.map((change) => ({
           ...change,

@@ -79,13 +79,20 @@ export function createDelivery({
     return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
   }
 
-  /** One emission per group allowed to read the query's type, to that group's room of the query. */
-  async function queryEmissions(query: LiveQuery, groups: string[], action: ContentAction): Promise<Emission[]> {
+  /**
+   * One emission per group allowed to read the query's type, to that group's room of the query.
+   * `readable` remembers each group's verdict for this change: thousands of queries reached by one
+   * write ask about the same few groups.
+   */
+  async function queryEmissions(query: LiveQuery, groups: string[], action: ContentAction, readable = new Map<string, boolean>()): Promise<Emission[]> {
     const emissions: Emission[] = [];
     for (const groupKey of groups) {
-      if (await access.canRead(groupKey, query.def.uid, 'find')) {
-        emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+      let allowed = readable.get(groupKey);
+      if (allowed === undefined) {
+        allowed = await access.canRead(groupKey, query.def.uid, 'find');
+        readable.set(groupKey, allowed);
       }
+      if (allowed) emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
     }
     return emissions;
   }
@@ -98,11 +105,17 @@ export function createDelivery({
   }
 
   async function send(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, emissions: Emission[], meta: EventMeta) {
+    // `actions` trims the seed-style broadcast; a subscription needs every enter and leave to stay right.
+    const sent = emissions.filter((emission) => emission.subscription || type.actions.has(emission.action));
+    // Each group's payload read and sanitized once, before the emits, which then run in one go.
     const reader = createViewReader({ strapi, access, type, documentId, locale, status, stats });
-    for (const emission of emissions) {
-      // `actions` trims the seed-style broadcast; a subscription needs every enter and leave to stay right.
-      if (!emission.subscription && !type.actions.has(emission.action)) continue;
-      const payload = emission.action === 'delete' ? { documentId, locale } : await reader.forGroup(emission.groupKey);
+    const payloads = new Map<string, StrapiDocument | undefined>();
+    for (const { groupKey, action } of sent) {
+      if (action !== 'delete' && !payloads.has(groupKey)) payloads.set(groupKey, await reader.forGroup(groupKey));
+    }
+    const deleted: DeletedDocument = { documentId, locale };
+    for (const emission of sent) {
+      const payload = emission.action === 'delete' ? deleted : payloads.get(emission.groupKey);
       if (payload) emit(type, payload, emission, meta);
     }
   }
@@ -147,9 +160,10 @@ export function createDelivery({
       const before = change.states?.before[status] ?? null;
       const after = viewAction === 'delete' ? null : (change.states?.after[status] ?? null);
       const states = [before, after].filter((state) => state !== null);
+      const readable = new Map<string, boolean>();
       for (const { query, groups } of queries.forStates(type.uid, status, change.locale, states)) {
         const action = queryAction(query, before, after);
-        if (action) emissions.push(...(await queryEmissions(query, groups, action)));
+        if (action) emissions.push(...(await queryEmissions(query, groups, action, readable)));
       }
       if (emissions.length === 0) continue;
       const meta: EventMeta = {

@@ -4,7 +4,7 @@
  * views) with exactly the attributes and relation paths live queries on its type read, and, when
  * live queries of other types filter through this one (articles by `category.slug`), the states
  * of those documents that are related to it. One read per type and moment (before the write, after
- * it), whatever the number of queries.
+ * it), whatever the number of queries. `trx` is the write's transaction, for the database's verdicts.
  */
 import type { Core } from '@strapi/strapi';
 import type { DocumentStatus } from '@strapi-live/client/protocol';
@@ -63,7 +63,7 @@ export function createStateLoader({
    * Called for every state read, still inside the write's transaction: where the matcher cannot
    * decide a live query on a state, the database is asked now, while it holds that state.
    */
-  judge: (uid: string, state: DocumentState, key: DependentKey) => Promise<void>;
+  judge: (uid: string, state: DocumentState, key: DependentKey, trx: unknown) => Promise<void>;
   stats: { stateReads: number };
 }) {
   /** Rows of `uid` matching `where`, with what `paths` read, and their locale and publication. */
@@ -101,7 +101,7 @@ export function createStateLoader({
     },
 
     /** The written document's states per locale (one read); null when no live query reads its type. */
-    async statesOf(uid: string, documentId: string, locale: string | undefined): Promise<Map<string | null, ViewStates> | null> {
+    async statesOf(uid: string, documentId: string, locale: string | undefined, trx: unknown): Promise<Map<string | null, ViewStates> | null> {
       if (!hasQueries(uid)) return null;
       const paths = pathsOf(uid);
       const states = new Map<string | null, ViewStates>();
@@ -110,7 +110,7 @@ export function createStateLoader({
         const status = statusOf(uid, row);
         entry[status] = row;
         states.set(row.locale ?? null, entry);
-        await judge(uid, row, { uid, documentId, locale: row.locale ?? null, status });
+        await judge(uid, row, { uid, documentId, locale: row.locale ?? null, status }, trx);
       }
       return states;
     },
@@ -120,7 +120,7 @@ export function createStateLoader({
      * to it now, with their states (one read per such type). After the write, pass what was found
      * before: a document the write unlinked is read again too, since its state changed as well.
      */
-    async dependentsOf(uid: string, documentId: string, before?: DependentStates): Promise<DependentStates> {
+    async dependentsOf(uid: string, documentId: string, trx: unknown, before?: DependentStates): Promise<DependentStates> {
       const found: DependentStates = new Map();
       for (const { from, prefixes, paths } of routesTo(uid)) {
         const unlinked = [...(before?.values() ?? [])].filter((entry) => entry.uid === from).map((entry) => entry.documentId);
@@ -129,7 +129,7 @@ export function createStateLoader({
         for (const row of await rowsOf(from, where, paths)) {
           const key = { uid: from, documentId: row.documentId, locale: row.locale ?? null, status: statusOf(from, row) };
           found.set(dependentKey(key), { ...key, state: row });
-          await judge(from, row, key);
+          await judge(from, row, key, trx);
         }
       }
       return found;

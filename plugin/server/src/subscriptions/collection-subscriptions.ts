@@ -14,6 +14,7 @@ import { dialectOf, modelsOf } from '../live-queries/model-info';
 import { createQueryIndex, scopeKey } from '../live-queries/query-index';
 import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
 import type { DependentKey } from '../live-queries/state-loader';
+import { databaseVerdicts } from '../live-queries/database-verdicts';
 import { memoize } from '../live-queries/memoize';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
@@ -114,33 +115,44 @@ export function createCollectionSubscriptions({
   }
 
   /**
-   * What the database said, inside a write's transaction, for the live queries the matcher could
-   * not decide on a state (per state object, so it goes with the change that carries the state).
+   * Each state's verdicts, taken inside the write's transaction (per state object, so they go with
+   * the change that carries the state): in memory where the matcher decides, else the database's.
    */
   const verdicts = new WeakMap<object, Map<string, boolean>>();
 
-  /** Asks the database for each live query the matcher cannot decide on this state, while the transaction holds it. */
-  async function judge(uid: string, state: DocumentState, key: DependentKey): Promise<void> {
+  /**
+   * Decides the live queries a state can concern while the write's transaction holds it: in
+   * memory, and the ones the matcher cannot decide in one statement to the database.
+   */
+  async function judge(uid: string, state: DocumentState, key: DependentKey, trx: unknown): Promise<void> {
+    const judged = new Map<string, boolean>();
+    const undecided: LiveQuery[] = [];
     for (const query of index.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
-      if (query.compiled.matches(state) !== undefined) continue;
-      stats.fallbackReads += 1;
-      const found = await strapi.documents(uid as never).findFirst({
-        filters: { $and: [query.def.filters, { documentId: { $eq: key.documentId } }] },
-        status: key.status,
-        ...(key.locale ? { locale: key.locale } : {}),
-        fields: ['documentId'],
-      } as never);
-      const judged = verdicts.get(state) ?? new Map<string, boolean>();
-      judged.set(query.id, found !== null && found !== undefined);
-      verdicts.set(state, judged);
+      // A query nobody on this node holds any more is forgotten here rather than evaluated.
+      if (localGroups(query).length === 0) continue;
+      stats.evaluated += 1;
+      const verdict = query.compiled.matches(state);
+      if (verdict === undefined) undecided.push(query);
+      else judged.set(query.id, verdict);
     }
+    if (undecided.length > 0) {
+      stats.fallbackReads += 1;
+      const answers = await databaseVerdicts(strapi, trx as never, uid, key, undecided.map((query) => query.def.filters));
+      undecided.forEach((query, i) => judged.set(query.id, answers[i]!));
+    }
+    verdicts.set(state, judged);
   }
 
-  /** Whether a state matches a live query: in memory, or as the database said during the write. */
+  /**
+   * Whether a state matches a live query, as judged during the write; a query subscribed since is
+   * evaluated now (undecidable: not matched, since its subscriber's REST read came after the write).
+   */
   function matches(query: LiveQuery, state: DocumentState | null): boolean {
     if (state === null) return false;
+    const judged = verdicts.get(state)?.get(query.id);
+    if (judged !== undefined) return judged;
     stats.evaluated += 1;
-    return query.compiled.matches(state) ?? verdicts.get(state)?.get(query.id) ?? false;
+    return query.compiled.matches(state) ?? false;
   }
 
   /** Local groups with a room for this query; forgets the query once it has none. */
