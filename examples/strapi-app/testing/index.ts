@@ -10,4 +10,5 @@ export type { Received } from './clients';
 export { useExampleApp } from './use-example-app';
 export type { Listener } from './use-example-app';
 export { spyOnServer } from './server-spy';
+export { createPostgresDatabase, usePostgresDatabase } from './postgres';
 export type { ServerMessage, ServerSpy } from './server-spy';

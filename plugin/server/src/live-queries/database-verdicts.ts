@@ -42,7 +42,8 @@ export async function databaseVerdicts(
   filters.forEach((filter, i) => {
     const { where = {} } = queryParams.transform(uid, { filters: filter });
     const subquery = entityManager.createQueryBuilder(uid).init({ where: { $and: [where, lookup] }, select: ['id'] }).getKnexQuery();
-    columns[`q${i}`] = trx.raw('exists (?)', [subquery]);
+    // knex puts the subquery in parentheses itself.
+    columns[`q${i}`] = trx.raw('exists ?', [subquery]);
   });
   const row = (await trx.select(columns).first()) ?? {};
   // SQLite answers 0/1, PostgreSQL true/false.

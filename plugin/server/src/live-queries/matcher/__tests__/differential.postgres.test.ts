@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExampleApp } from 'example-strapi-app/testing';
 import { bootWithProbe } from './differential/boot';
-import { createDatabase } from './differential/postgres';
+import { createPostgresDatabase as createDatabase } from 'example-strapi-app/testing';
 import { runSeed } from './differential/random';
 import { describeMismatches, formatReport, runDifferential } from './differential/run-differential';
 
