@@ -76,8 +76,18 @@ export function compileEvaluator(processed: Processed, dialect: Dialect): Evalua
     if (!exact) needsEveryVersion.add(alias.index);
   }
   const order = aliases.filter((alias) => used.has(alias.index));
+  // The compiled nodes' closures keep the compiler's scope, and with it this list: empty it.
+  uses.length = 0;
+  return enumerator(root, order, needsEveryVersion, aliases.length);
+}
+
+/**
+ * The evaluator itself, built outside compileEvaluator's scope on purpose: a closure keeps its whole
+ * scope alive, and that one holds the processed filter and the compiler (kilobytes per query).
+ */
+function enumerator(root: Node, order: readonly Alias[], needsEveryVersion: ReadonlySet<number>, aliasCount: number): Evaluator {
   const evaluateRoot = root.evaluate;
-  const rows: Rows = new Array<Row | null>(aliases.length).fill(null);
+  const rows: Rows = new Array<Row | null>(aliasCount).fill(null);
 
   function enumerate(k: number): Tri {
     if (k === order.length) return evaluateRoot(rows);
