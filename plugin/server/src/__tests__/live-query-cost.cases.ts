@@ -8,6 +8,9 @@ import type { Socket } from 'socket.io-client';
 import { contentEvents, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received, useExampleApp } from 'example-strapi-app/testing';
 
+import { dialectOf } from '../live-queries/model-info';
+import { inSavepoint } from '../live-queries/savepoint';
+
 const ARTICLE = 'api::article.article';
 
 /** The cases, on whichever database `example` booted with (one test file per database). */
@@ -124,6 +127,21 @@ export function describeLiveQueryCost(example: ReturnType<typeof useExampleApp>)
       }
       expect(expected.length).toBeGreaterThan(0);
       expect(reached).toEqual(expected);
+    });
+
+    it('refuses at subscribe a filter the database would refuse, and a failing read never breaks a write', async () => {
+      const { socket } = await example.listen();
+      // PostgreSQL cannot compare an integer column with 'abc'; SQLite can (integers sort first).
+      const ack = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { id: { $lt: 'abc' } } });
+      if (dialectOf(app.strapi) === 'postgres') expect(ack).toMatchObject({ success: false, error: { code: 'INVALID_QUERY' } });
+      else expect(ack.success).toBe(true);
+      // What the live queries read inside a write runs under a savepoint: a failure there leaves the
+      // transaction usable (PostgreSQL would otherwise abort it, and the write with it).
+      await app.strapi.db.transaction(async ({ trx }) => {
+        const outcome = await inSavepoint(trx, () => trx.raw('select * from no_such_table'));
+        expect(outcome.ok).toBe(false);
+        await trx.raw('select 1');
+      });
     });
 
     it('subscribing reads no documents, however many match', async () => {

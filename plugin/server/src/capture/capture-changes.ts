@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { DocumentAction } from '@strapi-live/client/protocol';
+import { inSavepoint } from '../live-queries/savepoint';
 import type { DependentStates, StateLoader, ViewStates } from '../live-queries/state-loader';
 import type { DocumentChange, DocumentRow } from './document-change';
 import { diffDraftAndPublish, plainChange } from './document-change';
@@ -48,13 +49,30 @@ export function captureChanges(
     return strapi.db.transaction(async ({ trx, onCommit }) => {
       const existing = knownId && ctx.action !== 'clone' ? knownId : undefined;
       const before = draftAndPublish && existing ? await rows(existing) : [];
-      const statesBefore = existing ? await states.statesOf(ctx.uid, existing, locale, trx) : null;
-      const dependentsBefore = existing ? await states.dependentsOf(ctx.uid, existing, trx) : undefined;
+      // What live queries read never puts the write at risk: a failure is logged, and the write goes on.
+      const live = states.wants(ctx.uid);
+      const liveRead = async <T>(moment: string, read: () => Promise<T>, fallback: T): Promise<T> => {
+        if (!live) return fallback;
+        const outcome = await inSavepoint(trx, read);
+        if (outcome.ok) return outcome.value;
+        strapi.log.error(`[io] live queries: reading ${ctx.uid} ${moment} the write failed; their subscribers miss this change: ${outcome.error.stack ?? outcome.error.message}`);
+        return fallback;
+      };
+      const [statesBefore, dependentsBefore]: [ReadStates, DependentStates | undefined] = existing
+        ? await liveRead<[ReadStates, DependentStates | undefined]>(
+            'before',
+            async () => [await states.statesOf(ctx.uid, existing, locale, trx), await states.dependentsOf(ctx.uid, existing, trx)],
+            [null, undefined],
+          )
+        : [null, undefined];
       const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
       const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
       if (!documentId) return result;
-      const statesAfter = await states.statesOf(ctx.uid, documentId, locale, trx);
-      const dependentsAfter = await states.dependentsOf(ctx.uid, documentId, trx, dependentsBefore);
+      const [statesAfter, dependentsAfter] = await liveRead<[ReadStates, DependentStates]>(
+        'after',
+        async () => [await states.statesOf(ctx.uid, documentId, locale, trx), await states.dependentsOf(ctx.uid, documentId, trx, dependentsBefore)],
+        [null, new Map()],
+      );
       const withStates = (changes: DocumentChange[]): DocumentChange[] =>
         changes.map((change) => ({
           ...change,
@@ -92,6 +110,8 @@ async function readRows(strapi: Core.Strapi, uid: string, documentId: string, lo
 }
 
 const NO_STATES: ViewStates = { published: null, draft: null };
+
+type ReadStates = Map<string | null, ViewStates> | null;
 
 /** Related documents before and after the write, paired by document, locale and view. */
 function pairDependents(before: DependentStates | undefined, after: DependentStates): NonNullable<DocumentChange['dependents']> {

@@ -15,6 +15,7 @@ import { createQueryIndex, scopeKey } from '../live-queries/query-index';
 import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
 import type { DependentKey } from '../live-queries/state-loader';
 import { databaseVerdicts } from '../live-queries/database-verdicts';
+import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
@@ -97,10 +98,19 @@ export function createCollectionSubscriptions({
     };
   }
 
-  function liveQuery(def: QueryDefinition, locale: string | undefined): LiveQuery {
+  async function liveQuery(def: QueryDefinition, locale: string | undefined): Promise<LiveQuery> {
     const existing = index.get(def.id);
     if (existing) return existing;
     const compiled = compileFilter(def.filters, def.uid, models, dialect);
+    // Left to the database on every write: make sure now that the database takes it at all (a
+    // PostgreSQL type error would otherwise surface in every write of the type).
+    if (!compiled.inMemory) {
+      try {
+        await strapi.documents(def.uid as never).findFirst({ filters: def.filters, status: def.status, ...(locale ? { locale } : {}), fields: ['documentId'] } as never);
+      } catch (error) {
+        throw new AckError('INVALID_QUERY', `The database refuses these filters: ${(error as Error).message.split('\n')[0]!.slice(0, 300)}`);
+      }
+    }
     const query: LiveQuery = {
       id: def.id,
       scope: scopeKey(def.uid, def.status, locale ?? null),
@@ -137,8 +147,9 @@ export function createCollectionSubscriptions({
     }
     if (undecided.length > 0) {
       stats.fallbackReads += 1;
-      const answers = await databaseVerdicts(strapi, trx as never, uid, key, undecided.map((query) => query.def.filters));
-      undecided.forEach((query, i) => judged.set(query.id, answers[i]!));
+      const outcome = await inSavepoint(trx, () => databaseVerdicts(strapi, trx as never, uid, key, undecided.map((query) => query.def.filters)));
+      if (outcome.ok) undecided.forEach((query, i) => judged.set(query.id, outcome.value[i]!));
+      else strapi.log.error(`[io] live queries: the database refused to evaluate ${undecided.length} filter(s) of ${uid}; they miss this change: ${outcome.error.message}`);
     }
     verdicts.set(state, judged);
   }
@@ -181,7 +192,7 @@ export function createCollectionSubscriptions({
       }
       // A query without a locale reads the default one, as REST does.
       const locale = typeOf(def.uid).localized ? (def.locale ?? (await defaultLocale())) : undefined;
-      const query = liveQuery(def, locale);
+      const query = await liveQuery(def, locale);
       query.groups.add(session.groupKey);
       await socket.join(room);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
