@@ -134,6 +134,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       // disconnects this causes find them still open and leave nothing behind.
       io.engine.close();
       sessions.close();
+      queries.close();
     },
   });
 

@@ -97,6 +97,27 @@ describe('subscribe', () => {
     expect(take(received)).toEqual([['article:create', doc.documentId, id]]);
   });
 
+  it('follows a relation edited from the other side: a category connecting an article moves it between queries', async () => {
+    const { socket, received } = await listen();
+    const fromTutorials = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Linked' }, category: { slug: { $eq: 'tutorials' } } } });
+    const toNews = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Linked' }, category: { slug: { $eq: 'news' } } } });
+    const doc = await articles().create({ data: { title: 'Linked', category: tutorials }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, fromTutorials.id]]);
+
+    // The write is the category's; the article it links was in another category until now.
+    await app.strapi.documents(CATEGORY).update({ documentId: news, data: { articles: { connect: [doc.documentId] } } as never });
+    await settle(app.strapi, socket);
+    expect(take(received).sort()).toEqual(
+      [
+        ['article:delete', doc.documentId, fromTutorials.id],
+        ['article:create', doc.documentId, toNews.id],
+      ].sort(),
+    );
+    const rest = await app.strapi.documents(ARTICLE).findMany({ filters: { title: { $eq: 'Linked' }, category: { slug: { $eq: 'news' } } } });
+    expect(rest.map(({ documentId }) => documentId)).toEqual([doc.documentId]);
+  });
+
   it('a draft-view query sees drafts; a published-view query does not', async () => {
     const drafts = await listen();
     const published = await listen();

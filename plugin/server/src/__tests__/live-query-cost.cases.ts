@@ -3,7 +3,7 @@
  * evaluates must not grow with the number of live queries that exist, only with those it reaches.
  * Counted with knex's own query events (every SQL statement Strapi sends) and the plugin's stats.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { contentEvents, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received, useExampleApp } from 'example-strapi-app/testing';
@@ -142,6 +142,19 @@ export function describeLiveQueryCost(example: ReturnType<typeof useExampleApp>)
         expect(outcome.ok).toBe(false);
         await trx.raw('select 1');
       });
+    });
+
+    it('forgets a live query once nobody holds it: a write of its type then reads no state', async () => {
+      const { socket } = await example.listen();
+      expect((await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { slug: { $eq: 'gone-soon' } } })).success).toBe(true);
+      const id = socket.id!;
+      socket.close();
+      await vi.waitFor(() => expect(app.strapi.$io.server.of('/').sockets.has(id)).toBe(false));
+      // Every other test's sockets are closed too (after each test): no live query is left.
+      const before = app.strapi.$io.stats().stateReads;
+      await app.strapi.documents(ARTICLE).create({ data: { title: 'Nobody listens', slug: 'gone-soon' }, status: 'published' });
+      await app.strapi.$io.idle();
+      expect(app.strapi.$io.stats().stateReads - before).toBe(0);
     });
 
     it('subscribing reads no documents, however many match', async () => {

@@ -58,28 +58,28 @@ export function captureChanges(
         strapi.log.error(`[io] live queries: reading ${ctx.uid} ${moment} the write failed; their subscribers miss this change: ${outcome.error.stack ?? outcome.error.message}`);
         return fallback;
       };
-      const [statesBefore, dependentsBefore]: [ReadStates, DependentStates | undefined] = existing
-        ? await liveRead<[ReadStates, DependentStates | undefined]>(
-            'before',
-            async () => [await states.statesOf(ctx.uid, existing, locale, trx), await states.dependentsOf(ctx.uid, existing, trx)],
-            [null, undefined],
-          )
-        : [null, undefined];
+      const mentioned = live ? states.mentionedIn(ctx.uid, ctx.params.data) : new Map();
+      const [statesBefore, dependentsBefore] = await liveRead<[ReadStates, DependentStates | undefined]>(
+        'before',
+        async () => [existing ? await states.statesOf(ctx.uid, existing, locale, trx) : null, await states.dependentsOf(ctx.uid, existing, trx, mentioned)],
+        [null, undefined],
+      );
       const result = (await next()) as { documentId?: string; locale?: string | null; entries?: { locale?: string | null }[] } | null;
       const documentId = ctx.action === 'create' || ctx.action === 'clone' ? result?.documentId : knownId ?? result?.documentId;
       if (!documentId) return result;
       const [statesAfter, dependentsAfter] = await liveRead<[ReadStates, DependentStates]>(
         'after',
-        async () => [await states.statesOf(ctx.uid, documentId, locale, trx), await states.dependentsOf(ctx.uid, documentId, trx, dependentsBefore)],
+        async () => [await states.statesOf(ctx.uid, documentId, locale, trx), await states.dependentsOf(ctx.uid, documentId, trx, mentioned, dependentsBefore)],
         [null, new Map()],
       );
       const withStates = (changes: DocumentChange[]): DocumentChange[] =>
-        changes.map((change) => ({
+        changes.map((change, i) => ({
           ...change,
           ...(statesBefore || statesAfter
             ? { states: { before: statesBefore?.get(change.locale) ?? NO_STATES, after: statesAfter?.get(change.locale) ?? NO_STATES } }
             : {}),
-          ...(dependentsBefore?.size || dependentsAfter.size ? { dependents: pairDependents(dependentsBefore, dependentsAfter) } : {}),
+          // Related documents once per write, not once per locale the write touched.
+          ...(i === 0 && (dependentsBefore?.size || dependentsAfter.size) ? { dependents: pairDependents(dependentsBefore, dependentsAfter) } : {}),
         }));
 
       let pending: () => DocumentChange[];

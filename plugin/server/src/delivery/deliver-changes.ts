@@ -72,10 +72,21 @@ export function createDelivery({
     return emissions;
   }
 
-  /** Enter, change or leave: what a document going from `before` to `after` means to one live query. */
-  function queryAction(query: LiveQuery, before: DocumentState | null, after: DocumentState | null): ContentAction | null {
+  /**
+   * Enter, change or leave: what a document going from `before` to `after` means to one live query.
+   * A query subscribed while the write was in flight may read what the states lack: the database
+   * says where the document is now, and it enters or leaves accordingly (an SDK takes a `create` of
+   * what it holds as an update and a `delete` of what it lacks as nothing).
+   */
+  async function queryAction(
+    query: LiveQuery,
+    before: DocumentState | null,
+    after: DocumentState | null,
+    key: { documentId: string; locale: string | null; status: DocumentStatus },
+  ): Promise<ContentAction | null> {
     const was = queries.matches(query, before);
     const is = queries.matches(query, after);
+    if (was === undefined || is === undefined) return (await queries.matchesNow(query, key)) ? 'create' : 'delete';
     return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
   }
 
@@ -131,7 +142,7 @@ export function createDelivery({
       if (!type) continue;
       const states = [dependent.before, dependent.after].filter((state) => state !== null);
       for (const { query, groups } of queries.forStates(dependent.uid, dependent.status, dependent.locale, states)) {
-        const action = queryAction(query, dependent.before, dependent.after);
+        const action = await queryAction(query, dependent.before, dependent.after, dependent);
         // Its own fields did not change: only entering and leaving mean something here.
         if (action !== 'create' && action !== 'delete') continue;
         const meta: EventMeta = {
@@ -162,7 +173,7 @@ export function createDelivery({
       const states = [before, after].filter((state) => state !== null);
       const readable = new Map<string, boolean>();
       for (const { query, groups } of queries.forStates(type.uid, status, change.locale, states)) {
-        const action = queryAction(query, before, after);
+        const action = await queryAction(query, before, after, { documentId: change.documentId, locale: change.locale, status });
         if (action) emissions.push(...(await queryEmissions(query, groups, action, readable)));
       }
       if (emissions.length === 0) continue;

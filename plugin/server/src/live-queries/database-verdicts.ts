@@ -18,6 +18,8 @@ interface QueryBuilder {
   getKnexQuery(): unknown;
 }
 
+const CHUNK = 500;
+
 export interface DocumentKey {
   documentId: string;
   locale: string | null;
@@ -36,6 +38,12 @@ export async function databaseVerdicts(
   const lookup: Record<string, unknown> = { documentId: key.documentId };
   if (model?.options?.draftAndPublish) lookup.publishedAt = key.status === 'published' ? { $notNull: true } : { $null: true };
   if (key.locale !== null) lookup.locale = key.locale;
+  // A statement has a column per filter: SQLite allows 2,000, so long lists go in chunks.
+  if (filters.length > CHUNK) {
+    const answers: boolean[] = [];
+    for (let from = 0; from < filters.length; from += CHUNK) answers.push(...(await databaseVerdicts(strapi, trx, uid, key, filters.slice(from, from + CHUNK))));
+    return answers;
+  }
   const queryParams = strapi.get('query-params') as { transform(uid: string, params: Record<string, unknown>): { where?: Record<string, unknown> } };
   const entityManager = (strapi.db as unknown as { entityManager: { createQueryBuilder(uid: string): QueryBuilder } }).entityManager;
   const columns: Record<string, unknown> = {};

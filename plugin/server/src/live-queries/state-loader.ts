@@ -36,6 +36,22 @@ interface Row extends Record<string, unknown> {
   publishedAt?: unknown;
 }
 
+/** Documents a write names in its relations, by type. */
+export type Mentioned = Map<string, { documentIds: string[]; ids: number[] }>;
+
+/** Every document id in a relation value of a write: strings, numbers, `{ documentId }`, `{ id }`, and `connect`/`set`/`disconnect` lists. */
+function collectIds(value: unknown, into: { documentIds: string[]; ids: number[] }): void {
+  if (typeof value === 'string') into.documentIds.push(value);
+  else if (typeof value === 'number') into.ids.push(value);
+  else if (Array.isArray(value)) value.forEach((item) => collectIds(item, into));
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.documentId === 'string') into.documentIds.push(record.documentId);
+    if (typeof record.id === 'number') into.ids.push(record.id);
+    for (const key of ['connect', 'set', 'disconnect']) if (key in record) collectIds(record[key], into);
+  }
+}
+
 /** Where a `from` document reaches `target` through a relation path: `{ category: { documentId } }`. */
 function whereThrough(path: readonly string[], documentId: string): Record<string, unknown> {
   return path.reduceRight<Record<string, unknown>>((inner, segment) => ({ [segment]: inner }), { documentId });
@@ -117,14 +133,22 @@ export function createStateLoader({
 
     /**
      * The documents of other types whose live queries filter through this one and that are related
-     * to it now, with their states (one read per such type). After the write, pass what was found
-     * before: a document the write unlinked is read again too, since its state changed as well.
+     * to it now, with their states (one read per such type). `mentioned` adds the documents the
+     * write names in its relations (read before it, they are the ones it is about to link); after
+     * the write, `before` adds what was found before, since a document the write unlinked changed too.
      */
-    async dependentsOf(uid: string, documentId: string, trx: unknown, before?: DependentStates): Promise<DependentStates> {
+    async dependentsOf(uid: string, documentId: string | undefined, trx: unknown, mentioned: Mentioned, before?: DependentStates): Promise<DependentStates> {
       const found: DependentStates = new Map();
       for (const { from, prefixes, paths } of routesTo(uid)) {
-        const unlinked = [...(before?.values() ?? [])].filter((entry) => entry.uid === from).map((entry) => entry.documentId);
-        const conditions = [...prefixes.map((prefix) => whereThrough(prefix, documentId)), ...(unlinked.length > 0 ? [{ documentId: { $in: [...new Set(unlinked)] } }] : [])];
+        const known = [...(before?.values() ?? [])].filter((entry) => entry.uid === from).map((entry) => entry.documentId);
+        const named = mentioned.get(from);
+        const documentIds = [...new Set([...known, ...(named?.documentIds ?? [])])];
+        const conditions = [
+          ...(documentId ? prefixes.map((prefix) => whereThrough(prefix, documentId)) : []),
+          ...(documentIds.length > 0 ? [{ documentId: { $in: documentIds } }] : []),
+          ...(named && named.ids.length > 0 ? [{ id: { $in: named.ids } }] : []),
+        ];
+        if (conditions.length === 0) continue;
         const where = conditions.length === 1 ? conditions[0]! : { $or: conditions };
         for (const row of await rowsOf(from, where, paths)) {
           const key = { uid: from, documentId: row.documentId, locale: row.locale ?? null, status: statusOf(from, row) };
@@ -133,6 +157,26 @@ export function createStateLoader({
         }
       }
       return found;
+    },
+
+    /**
+     * The documents of types with live queries that a write's `data` names in its relations
+     * (`articles: { connect: [...] }`, a `set`, a list, one id), by type: their states must be read
+     * before the write links them.
+     */
+    mentionedIn(uid: string, data: unknown): Mentioned {
+      const mentioned: Mentioned = new Map();
+      if (!data || typeof data !== 'object') return mentioned;
+      const model = models(uid);
+      const targets = new Set(routesTo(uid).map(({ from }) => from));
+      for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+        const attribute = model?.attributes[name];
+        if (attribute?.type !== 'relation' || !attribute.target || !targets.has(attribute.target)) continue;
+        const entry = mentioned.get(attribute.target) ?? { documentIds: [], ids: [] };
+        collectIds(value, entry);
+        mentioned.set(attribute.target, entry);
+      }
+      return mentioned;
     },
   };
 }

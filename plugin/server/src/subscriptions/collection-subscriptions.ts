@@ -48,6 +48,7 @@ export function createCollectionSubscriptions({
   watched,
   maxPerSocket,
   stats,
+  sweepEvery = 30_000,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -57,6 +58,8 @@ export function createCollectionSubscriptions({
   maxPerSocket: number;
   /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
   stats: { evaluated: number; fallbackReads: number };
+  /** How often queries left only by expired recovery windows are looked for, in ms. */
+  sweepEvery?: number;
 }) {
   const index = createQueryIndex<LiveQuery>();
   const models = modelsOf(strapi);
@@ -70,6 +73,23 @@ export function createCollectionSubscriptions({
     const parsed = parseQueryRoom(room);
     if (parsed) index.get(parsed.queryId)?.groups.add(parsed.groupKey);
   });
+  // A query whose last room is gone (unsubscribed, disconnected) is forgotten: no memory, and no
+  // state reads for its type's writes. A dropped socket's rooms stay live for the recovery window,
+  // so the sweep below catches what `delete-room` found still held.
+  io.of('/').adapter.on('delete-room', (room: string) => {
+    const parsed = parseQueryRoom(room);
+    if (!parsed) return;
+    // A moment later: a socket moved to another group (a role change) leaves one room of the query
+    // and joins another, and must find the query still there.
+    setImmediate(() => {
+      const query = index.get(parsed.queryId);
+      if (query) localGroups(query);
+    });
+  });
+  const sweep = setInterval(() => {
+    for (const query of [...index.values()]) localGroups(query);
+  }, sweepEvery);
+  sweep.unref();
 
   /** The index key of a document's value at a path of `uid` (the matcher's notion of equality). */
   const keyOfFor = memoize((uid: string): KeyOf => {
@@ -156,14 +176,29 @@ export function createCollectionSubscriptions({
 
   /**
    * Whether a state matches a live query, as judged during the write; a query subscribed since is
-   * evaluated now (undecidable: not matched, since its subscriber's REST read came after the write).
+   * evaluated now, and is undefined when the state lacks what it reads (see {@link matchesNow}).
    */
-  function matches(query: LiveQuery, state: DocumentState | null): boolean {
+  function matches(query: LiveQuery, state: DocumentState | null): boolean | undefined {
     if (state === null) return false;
     const judged = verdicts.get(state)?.get(query.id);
     if (judged !== undefined) return judged;
     stats.evaluated += 1;
-    return query.compiled.matches(state) ?? false;
+    return query.compiled.matches(state);
+  }
+
+  /**
+   * Whether the document matches a query now, asked of the database after the write committed: for
+   * a query subscribed while the write was in flight, whose paths the write's states do not hold.
+   */
+  async function matchesNow(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean> {
+    stats.fallbackReads += 1;
+    const found = await strapi.documents(query.def.uid as never).findFirst({
+      filters: { $and: [query.def.filters, { documentId: { $eq: key.documentId } }] },
+      status: key.status,
+      ...(key.locale ? { locale: key.locale } : {}),
+      fields: ['documentId'],
+    } as never);
+    return found !== null && found !== undefined;
   }
 
   /** Local groups with a room for this query; forgets the query once it has none. */
@@ -235,6 +270,7 @@ export function createCollectionSubscriptions({
     },
 
     matches,
+    matchesNow,
     judge,
 
     /** Paths the live queries on `uid` read (what a write of `uid` must load). */
@@ -245,6 +281,10 @@ export function createCollectionSubscriptions({
     /** How many live queries this node evaluates. */
     get size(): number {
       return index.size;
+    },
+
+    close(): void {
+      clearInterval(sweep);
     },
   };
 }
