@@ -1,10 +1,9 @@
 import { beforeAll, expect, it, vi } from 'vitest';
-import { createUser } from 'example-strapi-app/testing';
+import { createRandom, createUser } from 'example-strapi-app/testing';
 import type { LiveClient } from '../live-client';
 import type { LiveResult } from '../live-result';
 import type { CollectionOptions } from '../query-options';
 import { ARTICLE, CATEGORY, useLiveHarness } from './live-harness';
-import { random } from './random';
 
 /**
  * Random writes (create, update, draft edits, publish, unpublish, discard, delete, category moves)
@@ -53,7 +52,7 @@ it(`converges to what REST returns after random writes and disconnects (${SEEDS.
   const totals = { ops: 0, drops: 0, events: 0 };
 
   for (const seed of SEEDS) {
-    const rng = random(seed);
+    const rng = createRandom(seed);
     const trace: string[] = [];
     const traceLogger = (name: string) => {
       const log = (message: string) => trace.push(`${name} ${message}`);

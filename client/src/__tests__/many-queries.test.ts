@@ -1,9 +1,9 @@
 import { beforeAll, expect, it, vi } from 'vitest';
+import { createRandom } from 'example-strapi-app/testing';
 import type { LiveObserver } from '../observers/live-observer';
 import type { StrapiDocument } from '../protocol';
 import type { CollectionOptions } from '../query-options';
 import { ARTICLE, CATEGORY, useLiveHarness } from './live-harness';
-import { random } from './random';
 
 /**
  * Hundreds of distinct live queries at once (each its own server subscription, matched in memory
@@ -43,7 +43,7 @@ function distinctQueries(prefix: string): CollectionOptions[] {
 }
 
 it(`keeps ${300} distinct live queries equal to REST through random writes (seed ${SEED} × ${OPS} writes)`, { timeout: 120_000 }, async () => {
-  const rng = random(SEED);
+  const rng = createRandom(SEED);
   const prefix = `m${SEED}-`;
   const articles = h.strapi.documents(ARTICLE);
   const title = () => `${prefix}${rng.pick(['a', 'b', 'c', 'd', 'e'])}${rng.pick(['x', 'y', 'z'])}`;

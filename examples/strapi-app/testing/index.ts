@@ -11,4 +11,6 @@ export { useExampleApp } from './use-example-app';
 export type { Listener } from './use-example-app';
 export { spyOnServer } from './server-spy';
 export { createPostgresDatabase, usePostgresDatabase } from './postgres';
+export { createRandom } from './random';
+export type { Random } from './random';
 export type { ServerMessage, ServerSpy } from './server-spy';
