@@ -9,7 +9,7 @@ import { defaultLogger } from './logger';
 import type { Logger } from './logger';
 import { LiveObserver } from './observers/live-observer';
 import type { ObserverHost } from './observers/live-observer';
-import type { AckError, ContentAction, ContentEventListener, StrapiDocument } from './protocol';
+import type { AckError, ContentEventListener, StrapiDocument } from './protocol';
 import { normalizeCollection, normalizeEntity } from './query-options';
 import type { CollectionOptions, EntityOptions, NormalizedQuery } from './query-options';
 import { createRestClient } from './rest';

@@ -1,7 +1,6 @@
 import type {} from './types';
 import type { Core } from '@strapi/strapi';
 import { createIoApi } from './api/io-api';
-import type { SocketIO } from './api/io-api';
 import { createAccessControl } from './auth/access-control';
 import { authenticateHandshake } from './auth/authenticate-handshake';
 import type { Authenticated } from './auth/authenticate-handshake';
