@@ -7,6 +7,7 @@ import type { Dialect, ModelLookup } from '../model-info';
 import { equalityIndex } from './equality-index';
 import type { EqualityIndex } from './equality-index';
 import { compileEvaluator } from './evaluate';
+import type { Evaluator } from './evaluate';
 import { Undecidable } from './kinds';
 import { isRecord, normalizeFilters } from './normalize';
 import type { Row } from './operators';
@@ -41,10 +42,42 @@ export type DocumentState = Record<string, unknown>;
 
 const never = () => undefined;
 
+/** What a filter's shape alone determines (on one uid and model lookup): shared by the queries of that shape. */
+interface ShapeInfo {
+  readonly shape: string;
+  readonly paths: readonly (readonly string[])[];
+}
+
+const SHAPES = new WeakMap<ModelLookup, Map<string, ShapeInfo>>();
+/** Shapes are few in practice; a flood of distinct ones only resets the cache. */
+const MAX_SHAPES = 10_000;
+
+/** The shape and paths of a normalized filter; `filterPaths` reads only what `shapeOf` keeps (structure, keys, null, `$null`). */
+function shapeInfo(normalized: unknown, uid: string, models: ModelLookup): ShapeInfo {
+  const shape = shapeOf(normalized);
+  let byShape = SHAPES.get(models);
+  if (!byShape) {
+    byShape = new Map();
+    SHAPES.set(models, byShape);
+  }
+  const key = `${uid}\u0000${shape}`;
+  const known = byShape.get(key);
+  if (known) return known;
+  const info: ShapeInfo = { shape, paths: filterPaths(normalized, uid, models) };
+  if (byShape.size >= MAX_SHAPES) byShape.clear();
+  byShape.set(key, info);
+  return info;
+}
+
+/** `matches`, bound to the query's evaluator: a bound function is smaller than a closure and its scope. */
+function matchesWith(this: Evaluator, state: DocumentState): boolean | undefined {
+  const result = this.evaluate(state as Row);
+  return result === TRUE ? true : result === UNDECIDED ? undefined : false;
+}
+
 export function compileFilter(filters: Record<string, unknown>, uid: string, models: ModelLookup, dialect: Dialect): CompiledFilter {
   const normalized = normalizeFilters(filters, models(uid), models);
-  const paths = filterPaths(normalized, uid, models);
-  const shape = shapeOf(normalized);
+  const { paths, shape } = shapeInfo(normalized, uid, models);
   try {
     // The Document Service spreads the filters into an object: a top-level array breaks it.
     if (!isRecord(normalized)) throw new Undecidable('filters must be an object');
@@ -52,17 +85,7 @@ export function compileFilter(filters: Record<string, unknown>, uid: string, mod
     const evaluator = compileEvaluator(processed, dialect);
     const index = equalityIndex(processed);
     if (evaluator.undecided) return { paths, shape, inMemory: false, ...(index ? { index } : {}), matches: never };
-    const evaluate = evaluator.evaluate;
-    return {
-      paths,
-      shape,
-      inMemory: true,
-      ...(index ? { index } : {}),
-      matches(state) {
-        const result = evaluate(state as Row);
-        return result === TRUE ? true : result === UNDECIDED ? undefined : false;
-      },
-    };
+    return { paths, shape, inMemory: true, ...(index ? { index } : {}), matches: matchesWith.bind(evaluator) };
   } catch (error) {
     if (!(error instanceof Undecidable)) throw error;
     return { paths, shape, inMemory: false, matches: never };

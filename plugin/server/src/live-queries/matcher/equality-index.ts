@@ -79,7 +79,7 @@ export function equalityIndex(processed: Processed): EqualityIndex | undefined {
       }
       if (throughVersions) continue;
       const keys = equalityKeys(column, value);
-      if (keys) candidates.push({ path: [...alias!.path, column.attribute], keys });
+      if (keys) candidates.push({ path: alias!.path.concat(column.attribute), keys });
     }
   }
 
@@ -89,5 +89,19 @@ export function equalityIndex(processed: Processed): EqualityIndex | undefined {
     const [x, y] = [rank(a), rank(b)];
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
   });
-  return candidates[0];
+  const best = candidates[0];
+  return best && { path: internPath(best.path), keys: best.keys };
+}
+
+/** Index paths are few (attribute paths of the models): queries share one array per path. */
+const PATHS = new Map<string, readonly string[]>();
+const MAX_PATHS = 10_000;
+
+function internPath(path: readonly string[]): readonly string[] {
+  const key = JSON.stringify(path);
+  const known = PATHS.get(key);
+  if (known) return known;
+  if (PATHS.size >= MAX_PATHS) PATHS.clear();
+  PATHS.set(key, path);
+  return path;
 }

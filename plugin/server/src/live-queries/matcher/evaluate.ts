@@ -53,7 +53,7 @@ export function compileEvaluator(processed: Processed, dialect: Dialect): Evalua
 
   const root = applyWhere(processed.where);
   // No condition at all (`{ $or: [] }`): every row.
-  if (root === null) return { evaluate: () => TRUE, undecided: false };
+  if (root === null) return EVERY_ROW;
 
   const { aliases } = processed;
   const used = new Set<number>();
@@ -75,36 +75,109 @@ export function compileEvaluator(processed: Processed, dialect: Dialect): Evalua
     });
     if (!exact) needsEveryVersion.add(alias.index);
   }
-  const order = aliases.filter((alias) => used.has(alias.index));
-  // The compiled nodes' closures keep the compiler's scope, and with it this list: empty it.
+  const order: Step[] = [];
+  for (const alias of aliases) {
+    if (used.has(alias.index)) order.push({ index: alias.index, parent: alias.parent, attribute: alias.attribute, everyVersion: needsEveryVersion.has(alias.index) });
+  }
+  // The compiled nodes keep none of the compiler's scope, but empty the list anyway.
   uses.length = 0;
-  return enumerator(root, order, needsEveryVersion, aliases.length);
+  return order.length === 0 ? new Single(root) : new Enumerator(root, internSteps(order));
+}
+
+/** Join orders depend on the filter's structure: queries of one shape share theirs. */
+const STEPS = new Map<string, readonly Step[]>();
+const MAX_STEPS = 10_000;
+
+function internSteps(order: readonly Step[]): readonly Step[] {
+  const key = JSON.stringify(order.map((step) => [step.index, step.parent, step.attribute, step.everyVersion]));
+  const known = STEPS.get(key);
+  if (known) return known;
+  if (STEPS.size >= MAX_STEPS) STEPS.clear();
+  STEPS.set(key, order);
+  return order;
+}
+
+const EVERY_ROW: Evaluator = { evaluate: () => TRUE, undecided: false };
+
+/** One joined alias the conditions read, in join order. */
+interface Step {
+  readonly index: number;
+  readonly parent: number;
+  /** The relation attribute on the parent row. */
+  readonly attribute: string;
+  /** Decided only by what both rows of a two-row relation share (see `needsEveryVersion`). */
+  readonly everyVersion: boolean;
 }
 
 /**
- * The evaluator itself, built outside compileEvaluator's scope on purpose: a closure keeps its whole
- * scope alive, and that one holds the processed filter and the compiler (kilobytes per query).
+ * The binding of a filter that joins nothing: only the root row. Shared by every such evaluator, which
+ * then holds no array of its own; `evaluate` restores what it found, so a nested evaluation (a getter
+ * of the state evaluating another filter) leaves the outer one's binding intact.
  */
-function enumerator(root: Node, order: readonly Alias[], needsEveryVersion: ReadonlySet<number>, aliasCount: number): Evaluator {
-  const evaluateRoot = root.evaluate;
-  const rows: Rows = new Array<Row | null>(aliasCount).fill(null);
+const ROOT_ONLY: Rows = [null];
 
-  function enumerate(k: number): Tri {
-    if (k === order.length) return evaluateRoot(rows);
+class Single implements Evaluator {
+  constructor(private readonly root: Node) {}
+
+  get undecided(): boolean {
+    return this.root.undecided;
+  }
+
+  evaluate(state: Row): Tri {
+    const outer = ROOT_ONLY[0]!;
+    ROOT_ONLY[0] = state;
+    try {
+      return this.root.evaluate(ROOT_ONLY);
+    } finally {
+      ROOT_ONLY[0] = outer;
+    }
+  }
+}
+
+/**
+ * The evaluator itself: a small object over the compiled root and the joins to enumerate, its code
+ * on the class, so that a query holds no closure (a closure keeps its whole scope alive, and the
+ * compiler's scope holds the processed filter: kilobytes per query).
+ */
+class Enumerator implements Evaluator {
+  constructor(
+    private readonly root: Node,
+    private readonly order: readonly Step[],
+  ) {}
+
+  get undecided(): boolean {
+    return this.root.undecided;
+  }
+
+  evaluate(state: Row): Tri {
+    // Every alias the conditions read is bound before they are evaluated: a frame needs no clearing.
+    const rows = (FRAMES[depth] ??= []);
+    depth++;
+    try {
+      rows[0] = state;
+      return this.enumerate(rows, 0);
+    } finally {
+      depth--;
+    }
+  }
+
+  private enumerate(rows: Rows, k: number): Tri {
+    const order = this.order;
+    if (k === order.length) return this.root.evaluate(rows);
     const alias = order[k]!;
     const parent = rows[alias.parent];
     const value = parent === null || parent === undefined ? null : parent[alias.attribute];
     if (value === undefined) return UNDECIDED;
     if (value === null || (Array.isArray(value) && value.length === 0)) {
       rows[alias.index] = null;
-      return enumerate(k + 1);
+      return this.enumerate(rows, k + 1);
     }
     if (Array.isArray(value)) {
       let result: Tri = FALSE;
       for (const item of value) {
         if (item === null || typeof item !== 'object') return UNDECIDED;
         rows[alias.index] = item as Row;
-        const found = enumerate(k + 1);
+        const found = this.enumerate(rows, k + 1);
         if (found === TRUE) return TRUE;
         if (found === UNDECIDED) result = UNDECIDED;
       }
@@ -112,15 +185,14 @@ function enumerator(root: Node, order: readonly Alias[], needsEveryVersion: Read
     }
     if (typeof value !== 'object') return UNDECIDED;
     rows[alias.index] = value as Row;
-    const found = enumerate(k + 1);
-    return found !== TRUE && needsEveryVersion.has(alias.index) ? UNDECIDED : found;
+    const found = this.enumerate(rows, k + 1);
+    return found !== TRUE && alias.everyVersion ? UNDECIDED : found;
   }
-
-  return {
-    undecided: root.undecided,
-    evaluate(state) {
-      rows[0] = state;
-      return enumerate(0);
-    },
-  };
 }
+
+/**
+ * The row bindings of the evaluations in progress, one per nesting level (a getter of a state may
+ * evaluate another filter): shared by every evaluator, so no query holds an array of its own.
+ */
+const FRAMES: Rows[] = [];
+let depth = 0;

@@ -263,11 +263,8 @@ const time = (dialect: Dialect): Kind => ({
 
 const STRING_TYPES = new Set(['string', 'text', 'richtext', 'email', 'uid', 'enumeration', 'password']);
 
-/**
- * The kind of an attribute type on a dialect; undefined when the matcher does not model it (json,
- * blocks, and every type on MySQL, whose default collation ignores case).
- */
-export function kindOf(type: string, dialect: Dialect): Kind | undefined {
+/** Builds the kind of an attribute type on a dialect (see {@link kindOf}). */
+function createKind(type: string, dialect: Dialect): Kind | undefined {
   if (dialect !== 'sqlite' && dialect !== 'postgres') return undefined;
   if (STRING_TYPES.has(type)) return string(dialect);
   switch (type) {
@@ -292,6 +289,22 @@ export function kindOf(type: string, dialect: Dialect): Kind | undefined {
     default:
       return undefined;
   }
+}
+
+/** Kinds are stateless: one per dialect and type, shared by every compiled filter. */
+const KINDS = new Map<string, Kind | undefined>();
+
+/**
+ * The kind of an attribute type on a dialect; undefined when the matcher does not model it (json,
+ * blocks, and every type on MySQL, whose default collation ignores case).
+ */
+export function kindOf(type: string, dialect: Dialect): Kind | undefined {
+  const key = `${dialect}\u0000${type}`;
+  if (KINDS.has(key)) return KINDS.get(key);
+  const kind = createKind(type, dialect);
+  // Types are the models' attribute types: a bounded set, but do not let odd input grow it forever.
+  if (KINDS.size < 1000) KINDS.set(key, kind);
+  return kind;
 }
 
 /**

@@ -17,10 +17,14 @@ import type { Dialect } from '../model-info';
 
 export type Row = Record<string, unknown>;
 export type Rows = (Row | null)[];
-export type Evaluate = (rows: Rows) => Tri;
 
+/**
+ * A compiled condition. Nodes are small objects whose code lives on their classes' prototypes, so a
+ * query holds only its own values (columns, cast leaf values), never closures or their scopes.
+ */
 export interface Node {
-  readonly evaluate: Evaluate;
+  /** What the condition yields for the bound rows. */
+  evaluate(rows: Rows): Tri;
   /** Every evaluation returns UNDECIDED. */
   readonly undecided: boolean;
 }
@@ -36,44 +40,189 @@ const fail = (why: string): never => {
   throw new Undecidable(why);
 };
 
-const constant = (value: Tri): Node => ({ evaluate: () => value, undecided: value === UNDECIDED });
+/** The column's value in the current binding: null for SQL NULL, undefined when not loaded. */
+function readColumn(rows: Rows, alias: number, name: string): unknown {
+  const row = rows[alias];
+  return row === null || row === undefined ? null : row[name];
+}
+
+class Constant implements Node {
+  readonly undecided: boolean;
+  constructor(private readonly value: Tri) {
+    this.undecided = value === UNDECIDED;
+  }
+  evaluate(): Tri {
+    return this.value;
+  }
+}
+
+/** Constants hold no query data: one of each. */
+const CONSTANTS: readonly Node[] = [new Constant(FALSE), new Constant(TRUE), new Constant(NULL), new Constant(UNDECIDED)];
+const constant = (value: Tri): Node => CONSTANTS[value]!;
+
+class And implements Node {
+  constructor(private readonly nodes: readonly Node[], readonly undecided: boolean) {}
+  evaluate(rows: Rows): Tri {
+    const nodes = this.nodes;
+    let result: Tri = TRUE;
+    for (let i = 0; i < nodes.length; i++) {
+      result = and(result, nodes[i]!.evaluate(rows));
+      if (result === FALSE) return FALSE;
+    }
+    return result;
+  }
+}
+
+class Or implements Node {
+  constructor(private readonly nodes: readonly Node[], readonly undecided: boolean) {}
+  evaluate(rows: Rows): Tri {
+    const nodes = this.nodes;
+    let result: Tri = FALSE;
+    for (let i = 0; i < nodes.length; i++) {
+      result = or(result, nodes[i]!.evaluate(rows));
+      if (result === TRUE) return TRUE;
+    }
+    return result;
+  }
+}
+
+class Not implements Node {
+  readonly undecided: boolean;
+  constructor(private readonly node: Node) {
+    this.undecided = node.undecided;
+  }
+  evaluate(rows: Rows): Tri {
+    return not(this.node.evaluate(rows));
+  }
+}
 
 export function group(operator: 'and' | 'or', nodes: readonly (Node | null)[]): Node | null {
   const present = nodes.filter((node): node is Node => node !== null);
   if (present.length === 0) return null;
   if (present.length === 1) return present[0]!;
-  const evaluators = present.map((node) => node.evaluate);
   const undecided = present.every((node) => node.undecided);
-  if (operator === 'and') {
-    return {
-      undecided,
-      evaluate(rows) {
-        let result: Tri = TRUE;
-        for (const evaluate of evaluators) {
-          result = and(result, evaluate(rows));
-          if (result === FALSE) return FALSE;
-        }
-        return result;
-      },
-    };
-  }
-  return {
-    undecided,
-    evaluate(rows) {
-      let result: Tri = FALSE;
-      for (const evaluate of evaluators) {
-        result = or(result, evaluate(rows));
-        if (result === TRUE) return TRUE;
-      }
-      return result;
-    },
-  };
+  return operator === 'and' ? new And(present, undecided) : new Or(present, undecided);
 }
 
 export function negate(node: Node | null): Node | null {
   if (node === null) return null;
-  const evaluate = node.evaluate;
-  return { undecided: node.undecided, evaluate: (rows) => not(evaluate(rows)) };
+  return new Not(node);
+}
+
+/** A test of the comparable state value; NULL for SQL NULL, UNDECIDED when it cannot be read. */
+abstract class OnValue implements Node {
+  get undecided(): boolean {
+    return false;
+  }
+  constructor(
+    protected readonly alias: number,
+    protected readonly name: string,
+    protected readonly kind: Kind,
+  ) {}
+  abstract test(value: Comparable): Tri;
+  evaluate(rows: Rows): Tri {
+    const raw = readColumn(rows, this.alias, this.name);
+    if (raw === null) return NULL;
+    if (raw === undefined) return UNDECIDED;
+    const value = this.kind.read(raw);
+    return value === undefined ? UNDECIDED : this.test(value);
+  }
+}
+
+class Equals extends OnValue {
+  constructor(alias: number, name: string, kind: Kind, private readonly expected: Comparable) {
+    super(alias, name, kind);
+  }
+  test(actual: Comparable): Tri {
+    return fromBoolean(actual === this.expected);
+  }
+}
+
+class Differs extends OnValue {
+  constructor(alias: number, name: string, kind: Kind, private readonly expected: Comparable) {
+    super(alias, name, kind);
+  }
+  test(actual: Comparable): Tri {
+    return fromBoolean(actual !== this.expected);
+  }
+}
+
+/** How a comparison accepts the order of the state value against the expected one. */
+const Accept = { Greater: 0, GreaterOrEqual: 1, Less: 2, LessOrEqual: 3 } as const;
+type Accept = (typeof Accept)[keyof typeof Accept];
+
+function accepts(accept: Accept, order: number): boolean {
+  switch (accept) {
+    case Accept.Greater:
+      return order > 0;
+    case Accept.GreaterOrEqual:
+      return order >= 0;
+    case Accept.Less:
+      return order < 0;
+    default:
+      return order <= 0;
+  }
+}
+
+class Compares extends OnValue {
+  constructor(
+    alias: number,
+    name: string,
+    kind: Kind,
+    private readonly compare: (a: Comparable, b: Comparable) => number,
+    private readonly expected: Comparable,
+    private readonly accept: Accept,
+  ) {
+    super(alias, name, kind);
+  }
+  test(actual: Comparable): Tri {
+    return fromBoolean(accepts(this.accept, this.compare(actual, this.expected)));
+  }
+}
+
+/** An order that depends on the database: NULL for SQL NULL, UNDECIDED for any value. */
+class Unordered extends OnValue {
+  test(): Tri {
+    return UNDECIDED;
+  }
+}
+
+/** Below this many keys a list is searched, not hashed (`includes` and `Set#has` both use SameValueZero). */
+const SMALL_LIST = 8;
+
+class In extends OnValue {
+  constructor(
+    alias: number,
+    name: string,
+    kind: Kind,
+    private readonly keys: readonly Comparable[] | ReadonlySet<Comparable>,
+    private readonly hasNull: boolean,
+    private readonly negated: boolean,
+  ) {
+    super(alias, name, kind);
+  }
+  test(actual: Comparable): Tri {
+    const keys = this.keys;
+    if (Array.isArray(keys) ? keys.includes(actual) : (keys as ReadonlySet<Comparable>).has(actual)) return this.negated ? FALSE : TRUE;
+    // `x IN (…, NULL)` is NULL, not FALSE, when x is none of the others.
+    if (this.hasNull) return NULL;
+    return this.negated ? TRUE : FALSE;
+  }
+}
+
+class IsNull implements Node {
+  get undecided(): boolean {
+    return false;
+  }
+  constructor(
+    private readonly alias: number,
+    private readonly name: string,
+    private readonly wanted: boolean,
+  ) {}
+  evaluate(rows: Rows): Tri {
+    const raw = readColumn(rows, this.alias, this.name);
+    return raw === undefined ? UNDECIDED : fromBoolean((raw === null) === this.wanted);
+  }
 }
 
 const LIKE: Record<string, { mode: LikeMode; negated: boolean; lower: boolean }> = {
@@ -87,16 +236,46 @@ const LIKE: Record<string, { mode: LikeMode; negated: boolean; lower: boolean }>
   $endsWithi: { mode: 'endsWith', negated: false, lower: true },
 };
 
+/** `$eqi`/`$nei` compare the lowered texts; the LIKE operators match a pattern. */
+type TextMode = LikeMode | 'equals';
+
+/** SQLite folds ASCII in LIKE and LOWER(); PostgreSQL's LOWER() follows its locale, which we only trust on ASCII. */
+function fold(dialect: Dialect, text: string, needle: string, lower: boolean): [string, string] | undefined {
+  if (dialect === 'sqlite') return [asciiLower(text), asciiLower(needle)];
+  if (!lower) return [text, needle];
+  return isAscii(text) && isAscii(needle) ? [asciiLower(text), asciiLower(needle)] : undefined;
+}
+
+class TextTest implements Node {
+  get undecided(): boolean {
+    return false;
+  }
+  constructor(
+    private readonly alias: number,
+    private readonly name: string,
+    private readonly text: (value: unknown) => string | undefined,
+    private readonly needle: string,
+    private readonly dialect: Dialect,
+    private readonly lower: boolean,
+    private readonly mode: TextMode,
+    private readonly negated: boolean,
+  ) {}
+  evaluate(rows: Rows): Tri {
+    const value = readColumn(rows, this.alias, this.name);
+    if (value === null) return NULL;
+    const actual = value === undefined ? undefined : this.text(value);
+    if (actual === undefined) return UNDECIDED;
+    const folded = fold(this.dialect, actual, this.needle, this.lower);
+    if (!folded) return UNDECIDED;
+    const matched = this.mode === 'equals' ? folded[0] === folded[1] : likeMatches(folded[0], folded[1], this.mode);
+    return fromBoolean(matched !== this.negated);
+  }
+}
+
 export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
-  /** A reader of the column's value in the current binding: null for SQL NULL, undefined when not loaded. */
-  const reader = (column: Column, nullCheck: boolean) => {
+  /** Records that a condition reads the column (see {@link ColumnUse}). */
+  const use = (column: Column, nullCheck: boolean) => {
     uses.push({ column, nullCheck });
-    const alias = column.alias;
-    const name = column.attribute;
-    return (rows: Rows): unknown => {
-      const row = rows[alias];
-      return row === null || row === undefined ? null : row[name];
-    };
   };
 
   /** The comparable of a processed value: cast by Strapi, or raw (relation ids, which Strapi never casts). */
@@ -106,52 +285,33 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     return kind.cast(value);
   };
 
-  /** Applies `test` to the comparable state value; NULL for SQL NULL, UNDECIDED when it cannot be read. */
-  const onValue = (column: Column, test: (value: Comparable) => Tri): Node => {
-    const read = reader(column, false);
-    const kind = column.kind;
-    return {
-      undecided: false,
-      evaluate(rows) {
-        const raw = read(rows);
-        if (raw === null) return NULL;
-        if (raw === undefined) return UNDECIDED;
-        const value = kind.read(raw);
-        return value === undefined ? UNDECIDED : test(value);
-      },
-    };
-  };
-
   const isNull = (column: Column, wanted: boolean): Node => {
-    const read = reader(column, true);
-    return {
-      undecided: false,
-      evaluate(rows) {
-        const raw = read(rows);
-        return raw === undefined ? UNDECIDED : fromBoolean((raw === null) === wanted);
-      },
-    };
+    use(column, true);
+    return new IsNull(column.alias, column.attribute, wanted);
   };
 
   const equals = (column: Column, value: unknown): Node => {
     if (value === null) return isNull(column, true);
     const expected = comparable(column.kind, value);
-    return onValue(column, (actual) => fromBoolean(actual === expected));
+    use(column, false);
+    return new Equals(column.alias, column.attribute, column.kind, expected);
   };
 
   const differs = (column: Column, value: unknown): Node => {
     if (value === null) return isNull(column, false);
     const expected = comparable(column.kind, value);
-    return onValue(column, (actual) => fromBoolean(actual !== expected));
+    use(column, false);
+    return new Differs(column.alias, column.attribute, column.kind, expected);
   };
 
-  const compares = (column: Column, value: unknown, accept: (order: number) => boolean): Node => {
+  const compares = (column: Column, value: unknown, accept: Accept): Node => {
     // `column < NULL` is NULL for every row.
     if (value === null) return constant(NULL);
     const expected = comparable(column.kind, value);
     const compare = column.kind.compare;
-    if (!compare) return onValue(column, () => UNDECIDED);
-    return onValue(column, (actual) => fromBoolean(accept(compare(actual, expected))));
+    use(column, false);
+    if (!compare) return new Unordered(column.alias, column.attribute, column.kind);
+    return new Compares(column.alias, column.attribute, column.kind, compare, expected, accept);
   };
 
   const list = (column: Column, values: unknown): { keys: Set<Comparable>; hasNull: boolean } => {
@@ -170,17 +330,13 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     const { keys, hasNull } = list(column, values);
     // Knex writes an empty IN as `1 = 0` and an empty NOT IN as `1 = 1`, whatever the column holds.
     if (keys.size === 0 && !hasNull) return constant(negated ? TRUE : FALSE);
-    return onValue(column, (actual) => {
-      if (keys.has(actual)) return negated ? FALSE : TRUE;
-      // `x IN (…, NULL)` is NULL, not FALSE, when x is none of the others.
-      if (hasNull) return NULL;
-      return negated ? TRUE : FALSE;
-    });
+    use(column, false);
+    return new In(column.alias, column.attribute, column.kind, keys.size <= SMALL_LIST ? [...keys] : keys, hasNull, negated);
   };
 
   const between = (column: Column, values: unknown): Node => {
     if (!Array.isArray(values) || values.length !== 2) return fail('You must specify 2 values for the whereBetween clause');
-    return group('and', [compares(column, values[0], (order) => order >= 0), compares(column, values[1], (order) => order <= 0)])!;
+    return group('and', [compares(column, values[0], Accept.GreaterOrEqual), compares(column, values[1], Accept.LessOrEqual)])!;
   };
 
   const textOf = (column: Column, lower: boolean) => {
@@ -188,29 +344,11 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     return column.kind.likeText ?? fail(`LIKE on a ${column.kind.type} column fails on ${dialect}`);
   };
 
-  /** SQLite folds ASCII in LIKE and LOWER(); PostgreSQL's LOWER() follows its locale, which we only trust on ASCII. */
-  const fold = (text: string, needle: string, lower: boolean): [string, string] | undefined => {
-    if (dialect === 'sqlite') return [asciiLower(text), asciiLower(needle)];
-    if (!lower) return [text, needle];
-    return isAscii(text) && isAscii(needle) ? [asciiLower(text), asciiLower(needle)] : undefined;
-  };
-
-  const textTest = (column: Column, raw: unknown, lower: boolean, test: (text: string, needle: string) => boolean, negated: boolean): Node => {
+  const textTest = (column: Column, raw: unknown, lower: boolean, mode: TextMode, negated: boolean): Node => {
     const needle = templateText(raw) ?? fail('not a text value');
     const text = textOf(column, lower);
-    const read = reader(column, false);
-    return {
-      undecided: false,
-      evaluate(rows) {
-        const value = read(rows);
-        if (value === null) return NULL;
-        const actual = value === undefined ? undefined : text(value);
-        if (actual === undefined) return UNDECIDED;
-        const folded = fold(actual, needle, lower);
-        if (!folded) return UNDECIDED;
-        return fromBoolean(test(folded[0], folded[1]) !== negated);
-      },
-    };
+    use(column, false);
+    return new TextTest(column.alias, column.attribute, text, needle, dialect, lower, mode, negated);
   };
 
   function applyOperator(column: Column, operator: string, value: unknown): Node | null {
@@ -231,16 +369,16 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
       case '$eqi':
       case '$nei': {
         if (value === null) return isNull(column, operator === '$eqi');
-        return textTest(column, value, true, (text, needle) => text === needle, operator === '$nei');
+        return textTest(column, value, true, 'equals', operator === '$nei');
       }
       case '$gt':
-        return compares(column, value, (order) => order > 0);
+        return compares(column, value, Accept.Greater);
       case '$gte':
-        return compares(column, value, (order) => order >= 0);
+        return compares(column, value, Accept.GreaterOrEqual);
       case '$lt':
-        return compares(column, value, (order) => order < 0);
+        return compares(column, value, Accept.Less);
       case '$lte':
-        return compares(column, value, (order) => order <= 0);
+        return compares(column, value, Accept.LessOrEqual);
       case '$null':
         return isNull(column, Boolean(value));
       case '$notNull':
@@ -251,7 +389,7 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
         const like = LIKE[operator];
         if (!like) return fail(`Undefined attribute level operator ${operator}`);
         if (isRecord(value)) return fail('a LIKE pattern must be a value');
-        return textTest(column, value, like.lower, (text, needle) => likeMatches(text, needle, like.mode), like.negated);
+        return textTest(column, value, like.lower, like.mode, like.negated);
       }
     }
   }

@@ -26,19 +26,20 @@ export function filterPaths(filters: unknown, uid: string, models: ModelLookup):
       if (isOperator(key)) continue;
       const attribute = attributeOf(model, key);
       if (!attribute) continue;
-      const path = [...prefix, key];
+      // `concat`, not a spread: a spread array keeps spare capacity.
+      const path = prefix.concat(key);
       if (attribute.type !== 'relation' || !attribute.target) {
         add(path);
         continue;
       }
       const target = models(attribute.target);
       if (!isRecord(value)) {
-        add([...path, 'id']);
+        add(path.concat('id'));
         continue;
       }
       for (const [nestedKey, nested] of Object.entries(value)) {
         if (isGroupOperator(nestedKey)) walk(nested, target, path);
-        else if (isOperator(nestedKey)) add([...path, 'id']);
+        else if (isOperator(nestedKey)) add(path.concat('id'));
         else walk({ [nestedKey]: nested }, target, path);
       }
     }
