@@ -103,7 +103,7 @@ export function createDelivery({
         allowed = await access.canRead(groupKey, query.def.uid, 'find');
         readable.set(groupKey, allowed);
       }
-      if (allowed) emissions.push({ groupKey, targets: [rooms.query(groupKey, query.def.id)], action, subscription: query.def.id });
+      if (allowed) emissions.push({ groupKey, targets: [queries.roomOf(query, groupKey)], action, subscription: query.def.id });
     }
     return emissions;
   }

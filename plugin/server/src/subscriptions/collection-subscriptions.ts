@@ -30,6 +30,8 @@ export interface LiveQuery extends IndexedQuery {
   compiled: CompiledFilter;
   /** Groups that have (or had) a room for it on this node. */
   groups: Set<string>;
+  /** Its room of each group, by group key. */
+  rooms: Map<string, string>;
 }
 
 /**
@@ -139,6 +141,7 @@ export function createCollectionSubscriptions({
       def,
       compiled,
       groups: new Set<string>(),
+      rooms: new Map<string, string>(),
     };
     index.add(query, def.uid);
     return query;
@@ -158,8 +161,6 @@ export function createCollectionSubscriptions({
     const judged = new Map<string, boolean>();
     const undecided: LiveQuery[] = [];
     for (const query of index.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
-      // A query nobody on this node holds any more is forgotten here rather than evaluated.
-      if (localGroups(query).length === 0) continue;
       stats.evaluated += 1;
       const verdict = query.compiled.matches(state);
       if (verdict === undefined) undecided.push(query);
@@ -203,9 +204,20 @@ export function createCollectionSubscriptions({
 
   /** Local groups with a room for this query; forgets the query once it has none. */
   function localGroups(query: LiveQuery): string[] {
-    const groups = [...query.groups].filter((groupKey) => audience.has(rooms.query(groupKey, query.def.id)));
+    const groups: string[] = [];
+    for (const groupKey of query.groups) if (audience.has(roomOf(query, groupKey))) groups.push(groupKey);
     if (groups.length === 0) index.remove(query.def.id, query.def.uid);
     return groups;
+  }
+
+  /** A query's room for a group, named once (a write reaching 10,000 queries asks for each). */
+  function roomOf(query: LiveQuery, groupKey: string): string {
+    let room = query.rooms.get(groupKey);
+    if (room === undefined) {
+      room = rooms.query(groupKey, query.def.id);
+      query.rooms.set(groupKey, room);
+    }
+    return room;
   }
 
   return {
@@ -260,6 +272,8 @@ export function createCollectionSubscriptions({
      * locale of its type, with the local groups subscribed to each: looked up in the index, not
      * tested one by one.
      */
+    roomOf,
+
     forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): { query: LiveQuery; groups: string[] }[] {
       const found: { query: LiveQuery; groups: string[] }[] = [];
       for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) {
