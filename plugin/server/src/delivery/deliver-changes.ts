@@ -72,38 +72,52 @@ export function createDelivery({
     return emissions;
   }
 
-  /**
-   * Enter, change or leave: what a document going from `before` to `after` means to one live query.
-   * A query subscribed while the write was in flight may read what the states lack: the database
-   * says where the document is now, and it enters or leaves accordingly (an SDK takes a `create` of
-   * what it holds as an update and a `delete` of what it lacks as nothing).
-   */
-  async function queryAction(
-    query: LiveQuery,
-    before: DocumentState | null,
-    after: DocumentState | null,
-    key: { documentId: string; locale: string | null; status: DocumentStatus },
-  ): Promise<ContentAction | null> {
-    const was = queries.matches(query, before);
-    const is = queries.matches(query, after);
-    if (was === undefined || is === undefined) return (await queries.matchesNow(query, key)) ? 'create' : 'delete';
-    return !was && is ? 'create' : was && !is ? 'delete' : was && is ? 'update' : null;
+  /** A live query a change reaches, and what the change is to it: enter, change or leave. */
+  interface Reached {
+    query: LiveQuery;
+    groups: string[];
+    action: ContentAction;
   }
 
   /**
-   * One emission per group allowed to read the query's type, to that group's room of the query.
-   * `readable` remembers each group's verdict for this change: thousands of queries reached by one
-   * write ask about the same few groups.
+   * What a change means to each live query its states can concern, decided synchronously (a write
+   * may reach thousands: no promise per query). A query subscribed while the write was in flight
+   * may read what the states lack: the database says where the document is now, and it enters or
+   * leaves accordingly (an SDK takes a `create` of what it holds as an update, a `delete` of what it
+   * lacks as nothing).
    */
-  async function queryEmissions(query: LiveQuery, groups: string[], action: ContentAction, readable = new Map<string, boolean>()): Promise<Emission[]> {
+  async function reachedQueries(
+    candidates: { query: LiveQuery; groups: string[] }[],
+    before: DocumentState | null,
+    after: DocumentState | null,
+    key: { documentId: string; locale: string | null; status: DocumentStatus },
+  ): Promise<Reached[]> {
+    const reached: Reached[] = [];
+    const late: { query: LiveQuery; groups: string[] }[] = [];
+    for (const candidate of candidates) {
+      const was = queries.matches(candidate.query, before);
+      const is = queries.matches(candidate.query, after);
+      if (was === undefined || is === undefined) late.push(candidate);
+      else if (was || is) reached.push({ ...candidate, action: !was ? 'create' : !is ? 'delete' : 'update' });
+    }
+    for (const candidate of late) reached.push({ ...candidate, action: (await queries.matchesNow(candidate.query, key)) ? 'create' : 'delete' });
+    return reached;
+  }
+
+  /**
+   * One emission per query and group allowed to read the query's type, to that group's room of the
+   * query. Each group's right is asked once per change, then the emissions are built in one go.
+   */
+  async function queryEmissions(reached: Reached[]): Promise<Emission[]> {
+    const readable = new Map<string, boolean>();
+    for (const { query, groups } of reached) {
+      for (const groupKey of groups) if (!readable.has(groupKey)) readable.set(groupKey, await access.canRead(groupKey, query.def.uid, 'find'));
+    }
     const emissions: Emission[] = [];
-    for (const groupKey of groups) {
-      let allowed = readable.get(groupKey);
-      if (allowed === undefined) {
-        allowed = await access.canRead(groupKey, query.def.uid, 'find');
-        readable.set(groupKey, allowed);
+    for (const { query, groups, action } of reached) {
+      for (const groupKey of groups) {
+        if (readable.get(groupKey)) emissions.push({ groupKey, targets: [queries.roomOf(query, groupKey)], action, subscription: query.def.id });
       }
-      if (allowed) emissions.push({ groupKey, targets: [queries.roomOf(query, groupKey)], action, subscription: query.def.id });
     }
     return emissions;
   }
@@ -141,8 +155,9 @@ export function createDelivery({
       const type = watched.get(dependent.uid);
       if (!type) continue;
       const states = [dependent.before, dependent.after].filter((state) => state !== null);
-      for (const { query, groups } of queries.forStates(dependent.uid, dependent.status, dependent.locale, states)) {
-        const action = await queryAction(query, dependent.before, dependent.after, dependent);
+      const candidates = queries.forStates(dependent.uid, dependent.status, dependent.locale, states);
+      for (const reached of await reachedQueries(candidates, dependent.before, dependent.after, dependent)) {
+        const { action } = reached;
         // Its own fields did not change: only entering and leaving mean something here.
         if (action !== 'create' && action !== 'delete') continue;
         const meta: EventMeta = {
@@ -155,7 +170,7 @@ export function createDelivery({
           eventId: nextEventId(),
           ts: change.ts,
         };
-        await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions(query, groups, action), meta);
+        await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions([reached]), meta);
       }
     }
   }
@@ -171,11 +186,9 @@ export function createDelivery({
       const before = change.states?.before[status] ?? null;
       const after = viewAction === 'delete' ? null : (change.states?.after[status] ?? null);
       const states = [before, after].filter((state) => state !== null);
-      const readable = new Map<string, boolean>();
-      for (const { query, groups } of queries.forStates(type.uid, status, change.locale, states)) {
-        const action = await queryAction(query, before, after, { documentId: change.documentId, locale: change.locale, status });
-        if (action) emissions.push(...(await queryEmissions(query, groups, action, readable)));
-      }
+      const candidates = queries.forStates(type.uid, status, change.locale, states);
+      const reached = await reachedQueries(candidates, before, after, { documentId: change.documentId, locale: change.locale, status });
+      for (const emission of await queryEmissions(reached)) emissions.push(emission);
       if (emissions.length === 0) continue;
       const meta: EventMeta = {
         uid: change.uid,
