@@ -10,7 +10,7 @@ import { compileEvaluator } from './evaluate';
 import type { Evaluator } from './evaluate';
 import { Undecidable } from './kinds';
 import { isRecord, normalizeFilters } from './normalize';
-import type { Row } from './operators';
+import type { Row } from './logic';
 import { filterPaths } from './paths';
 import { processFilters } from './process-where';
 import { shapeOf } from './shape';

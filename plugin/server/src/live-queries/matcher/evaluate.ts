@@ -8,8 +8,10 @@
  */
 import { Undecidable } from './kinds';
 import { isRecord } from './normalize';
-import { createColumnCompiler, group, negate } from './operators';
-import type { ColumnUse, Node, Row, Rows } from './operators';
+import { group, negate } from './logic';
+import type { Node, Row, Rows } from './logic';
+import { createColumnCompiler } from './operators';
+import type { ColumnUse } from './operators';
 import type { Alias, Processed } from './process-where';
 import { FALSE, TRUE, UNDECIDED } from './tri';
 import type { Tri } from './tri';

@@ -1,7 +1,7 @@
 /**
  * Strapi's `applyWhereToColumn` and `applyOperator` (@strapi/database query/helpers/where) as
- * closures over one row binding: each returns what the SQL condition yields for the bound row, in
- * three-valued logic. Knex drops a condition group that ends up empty (`$eq: []`, `$or: []`): such a
+ * condition nodes (see logic.ts) over one row binding: each yields what the SQL condition yields for
+ * the bound row, in three-valued logic. Knex drops a condition group that ends up empty (`$eq: []`, `$or: []`): such a
  * group compiles to `null` ("absent"), which is not TRUE — inside an `$or` it is simply left out.
  */
 import { Undecidable } from './kinds';
@@ -11,23 +11,11 @@ import type { Column } from './process-where';
 import { ARRAY_OPERATORS, isRecord } from './normalize';
 import { asciiLower, isAscii, likeMatches, templateText } from './text';
 import type { LikeMode } from './text';
-import { and, FALSE, fromBoolean, NULL, not, or, TRUE, UNDECIDED } from './tri';
+import { FALSE, fromBoolean, NULL, TRUE, UNDECIDED } from './tri';
+import { constant, group, negate } from './logic';
+import type { Node, Rows } from './logic';
 import type { Tri } from './tri';
 import type { Dialect } from '../model-info';
-
-export type Row = Record<string, unknown>;
-export type Rows = (Row | null)[];
-
-/**
- * A compiled condition. Nodes are small objects whose code lives on their classes' prototypes, so a
- * query holds only its own values (columns, cast leaf values), never closures or their scopes.
- */
-export interface Node {
-  /** What the condition yields for the bound rows. */
-  evaluate(rows: Rows): Tri;
-  /** Every evaluation returns UNDECIDED. */
-  readonly undecided: boolean;
-}
 
 /** What a compiled condition reads: for deciding whether a two-row relation needs both rows. */
 export interface ColumnUse {
@@ -44,69 +32,6 @@ const fail = (why: string): never => {
 function readColumn(rows: Rows, alias: number, name: string): unknown {
   const row = rows[alias];
   return row === null || row === undefined ? null : row[name];
-}
-
-class Constant implements Node {
-  readonly undecided: boolean;
-  constructor(private readonly value: Tri) {
-    this.undecided = value === UNDECIDED;
-  }
-  evaluate(): Tri {
-    return this.value;
-  }
-}
-
-/** Constants hold no query data: one of each. */
-const CONSTANTS: readonly Node[] = [new Constant(FALSE), new Constant(TRUE), new Constant(NULL), new Constant(UNDECIDED)];
-const constant = (value: Tri): Node => CONSTANTS[value]!;
-
-class And implements Node {
-  constructor(private readonly nodes: readonly Node[], readonly undecided: boolean) {}
-  evaluate(rows: Rows): Tri {
-    const nodes = this.nodes;
-    let result: Tri = TRUE;
-    for (let i = 0; i < nodes.length; i++) {
-      result = and(result, nodes[i]!.evaluate(rows));
-      if (result === FALSE) return FALSE;
-    }
-    return result;
-  }
-}
-
-class Or implements Node {
-  constructor(private readonly nodes: readonly Node[], readonly undecided: boolean) {}
-  evaluate(rows: Rows): Tri {
-    const nodes = this.nodes;
-    let result: Tri = FALSE;
-    for (let i = 0; i < nodes.length; i++) {
-      result = or(result, nodes[i]!.evaluate(rows));
-      if (result === TRUE) return TRUE;
-    }
-    return result;
-  }
-}
-
-class Not implements Node {
-  readonly undecided: boolean;
-  constructor(private readonly node: Node) {
-    this.undecided = node.undecided;
-  }
-  evaluate(rows: Rows): Tri {
-    return not(this.node.evaluate(rows));
-  }
-}
-
-export function group(operator: 'and' | 'or', nodes: readonly (Node | null)[]): Node | null {
-  const present = nodes.filter((node): node is Node => node !== null);
-  if (present.length === 0) return null;
-  if (present.length === 1) return present[0]!;
-  const undecided = present.every((node) => node.undecided);
-  return operator === 'and' ? new And(present, undecided) : new Or(present, undecided);
-}
-
-export function negate(node: Node | null): Node | null {
-  if (node === null) return null;
-  return new Not(node);
 }
 
 /** A test of the comparable state value; NULL for SQL NULL, UNDECIDED when it cannot be read. */
