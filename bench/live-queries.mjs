@@ -59,7 +59,7 @@ import { Server } from 'socket.io';
 import { percentile } from './live/stats.mjs';
 import { insertPublishedDocuments } from './lib/seed-articles.mjs';
 import { createSocketPool, now } from './lib/socket-pool.mjs';
-import { bootStrapi, checkFileDescriptors, rootDir, withTimeout } from './lib/strapi.mjs';
+import { bootStrapi, checkFileDescriptors, rootDir, runBench, withTimeout } from './lib/strapi.mjs';
 
 const resultsFile = path.join(rootDir, 'bench', 'results', 'live-queries.json');
 
@@ -608,17 +608,5 @@ if (typeof globalThis.gc !== 'function') {
   const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 } else {
-  // Unref'd: it never keeps the process alive, it only ends a run that hangs.
-  setTimeout(() => {
-    console.error(`bench: still running after ${RUN_TIMEOUT_MS / 1000} s, aborting`);
-    process.exit(1);
-  }, RUN_TIMEOUT_MS).unref();
-  main().then(
-    // Explicit exit: Strapi may leave timers or pool handles behind after destroy().
-    () => process.exit(0),
-    (error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runBench(main, RUN_TIMEOUT_MS);
 }

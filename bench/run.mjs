@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { io as ioClient } from 'socket.io-client';
-import { bootStrapi, checkFileDescriptors as checkLimit, rootDir, withTimeout } from './lib/strapi.mjs';
+import { bootStrapi, checkFileDescriptors as checkLimit, rootDir, runBench, withTimeout } from './lib/strapi.mjs';
 
 const resultsFile = path.join(rootDir, 'bench', 'results', 'fanout.json');
 
@@ -336,17 +336,4 @@ async function main() {
   }
 }
 
-// Unref'd: it never keeps the process alive, it only ends a run that hangs.
-setTimeout(() => {
-  console.error(`bench: still running after ${RUN_TIMEOUT_MS / 1000} s, aborting`);
-  process.exit(1);
-}, RUN_TIMEOUT_MS).unref();
-
-main().then(
-  // Explicit exit: Strapi may leave timers or pool handles behind after destroy().
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main, RUN_TIMEOUT_MS);

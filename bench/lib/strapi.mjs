@@ -90,3 +90,22 @@ export async function bootStrapi({ seed = true } = {}) {
     },
   };
 }
+
+/**
+ * Runs a bench's `main`: aborts a run that hangs past `timeoutMs` (the timer is unref'd, so it never
+ * keeps the process alive), and exits explicitly when done, since Strapi may leave timers or pool
+ * handles behind after destroy().
+ */
+export function runBench(main, timeoutMs) {
+  setTimeout(() => {
+    console.error(`bench: still running after ${timeoutMs / 1000} s, aborting`);
+    process.exit(1);
+  }, timeoutMs).unref();
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
