@@ -290,14 +290,17 @@ function cellResult({ caseKey, n, distinctQueries, subscribeMs, warmups, rounds,
   };
 }
 
-/** Subscribes every socket to `queryOf(i)` under `tag`; checks the acks. */
-async function subscribeAll(pool, tag, queryOf, expectedDistinct) {
-  const result = await pool.subscribe(tag, queryOf, { concurrency: 20 });
+/**
+ * Subscribes every socket to `queryOf(i)` under `tag`; checks the acks, and that the server now
+ * evaluates `expectedNew` more live queries (1 for a shared query, N for distinct ones: subscription
+ * ids are per connection, so they do not tell).
+ */
+async function subscribeAll(ctx, tag, queryOf, expectedNew) {
+  const before = ctx.strapi.$io.stats().liveQueries;
+  const result = await ctx.pool.subscribe(tag, queryOf, { concurrency: 20 });
   if (result.failureCount > 0) throw new Error(`${result.failureCount} subscriptions failed: ${JSON.stringify(result.failures)}`);
-  const distinct = result.distinctIdsPerChild.reduce((sum, k) => sum + k, 0);
-  // A shared query has the same id in every child: one per child.
-  if (expectedDistinct !== 'one' && distinct !== expectedDistinct) throw new Error(`${tag}: expected ${expectedDistinct} distinct subscription ids, got ${distinct}`);
-  if (expectedDistinct === 'one' && result.distinctIdsPerChild.some((k) => k !== 1)) throw new Error(`${tag}: expected one shared subscription id`);
+  const added = ctx.strapi.$io.stats().liveQueries - before;
+  if (added !== expectedNew) throw new Error(`${tag}: expected ${expectedNew} new live queries on the server, got ${added}`);
   return result.ms;
 }
 
@@ -314,17 +317,17 @@ async function benchSockets(ctx, n, articles) {
   log(`  connected in ${seconds(connected.ms)} s; subscribing all to one shared query...`);
   const strapiCtx = { ...ctx, server: 'strapi' };
 
-  let subscribeMs = await subscribeAll(pool, 'shared', sharedQuery, 'one');
+  let subscribeMs = await subscribeAll(ctx, 'shared', sharedQuery, 1);
   cells.push((await runCell(strapiCtx, { caseKey: 'shared', n, distinctQueries: 1, subscribeMs, roundSpec: () => ({ targets: null, write: writeTarget, tag: 'shared' }) })).cell);
 
   log(`  subscribing ${n} distinct overlapping queries...`);
-  subscribeMs = await subscribeAll(pool, 'overlapping', overlappingQuery, n);
+  subscribeMs = await subscribeAll(ctx, 'overlapping', overlappingQuery, n);
   await pool.unsubscribe('shared');
   const overlapping = await runCell(strapiCtx, { caseKey: 'overlapping', n, distinctQueries: n, subscribeMs, roundSpec: () => ({ targets: null, write: writeTarget, tag: 'overlapping' }) });
   cells.push(overlapping.cell);
 
   log(`  subscribing ${n} distinct per-user queries...`);
-  subscribeMs = await subscribeAll(pool, 'perUser', perUserQuery, n);
+  subscribeMs = await subscribeAll(ctx, 'perUser', perUserQuery, n);
   await pool.unsubscribe('overlapping');
   cells.push(
     (

@@ -119,8 +119,7 @@ const commands = {
       else ids.set(s, [...(ids.get(s) ?? []), ack.id]);
       return rtt;
     });
-    const distinct = new Set([...ids.values()].flat()).size;
-    return { subscribed: items.length - failures.length, distinctIds: distinct, failures: failures.slice(0, 5), failureCount: failures.length, rttMs, ms: now() - started };
+    return { subscribed: items.length - failures.length, failures: failures.slice(0, 5), failureCount: failures.length, rttMs, ms: now() - started };
   },
 
   async unsubscribe({ tag, concurrency = 50, timeoutMs = 600_000 }) {

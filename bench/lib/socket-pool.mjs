@@ -126,7 +126,6 @@ export function createSocketPool({ children, perChild }) {
         subscribed: done.reduce((sum, r) => sum + r.subscribed, 0),
         failureCount: done.reduce((sum, r) => sum + r.failureCount, 0),
         failures: done.flatMap((r) => r.failures),
-        distinctIdsPerChild: done.map((r) => r.distinctIds),
         rttMs: done.flatMap((r) => r.rttMs),
         ms: now() - started,
       };

@@ -121,7 +121,11 @@ export interface RestInfo {
 
 /** What a successful `subscribe` acknowledges. */
 export interface CollectionSubscriptionAck {
-  /** Identifies the subscription: the same query from the same principal always gets the same id. */
+  /**
+   * Identifies the subscription on this connection ("1", "2"...): the same query subscribed again
+   * gets the same id, and an id is never given twice on a connection (a session resumed by
+   * connection state recovery goes on numbering; a new session starts again).
+   */
   id: string;
   uid: string;
   rest: RestInfo;

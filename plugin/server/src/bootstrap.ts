@@ -47,7 +47,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0 };
   const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
-  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions });
+  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries });
 
   const states = createStateLoader({
     strapi,

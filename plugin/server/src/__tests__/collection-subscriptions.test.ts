@@ -45,6 +45,25 @@ describe('subscribe', () => {
     expect(second.id).toBe(first.id);
   });
 
+  it("numbers subscriptions per connection and never gives an id twice, so a late event of an ended one reaches no other", async () => {
+    const { socket, received } = await listen();
+    const first = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Numbered one' } } });
+    const second = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Numbered two' } } });
+    expect([first.id, second.id]).toEqual(['1', '2']);
+    expect(await socket.emitWithAck('unsubscribe', { id: first.id })).toEqual({ success: true, id: first.id });
+    const third = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: 'Numbered one' } } });
+    expect(third.id).toBe('3');
+    // Unsubscribing by the query finds the id it is held under; one not held is a clear error.
+    expect(await socket.emitWithAck('unsubscribe', { uid: ARTICLE, filters: { title: { $eq: 'Numbered two' } } })).toEqual({ success: true, id: '2' });
+    expect(await socket.emitWithAck('unsubscribe', { uid: ARTICLE, filters: { title: { $eq: 'Never held' } } })).toMatchObject({
+      success: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    const doc = await articles().create({ data: { title: 'Numbered one' }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received).map(([event, documentId, subscription]) => [event, documentId, subscription])).toEqual([['article:create', doc.documentId, '3']]);
+  });
+
   it('sends create when a document enters the query, update while it matches, delete when it leaves', async () => {
     const { socket, received } = await listen();
     const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Live' } } });

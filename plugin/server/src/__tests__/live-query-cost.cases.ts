@@ -38,6 +38,7 @@ export function describeLiveQueryCost(example: ReturnType<typeof useExampleApp>)
     return {
       selects: statements.filter((kind) => kind === 'select').length,
       evaluated: after.evaluated - before.evaluated,
+      emitted: after.emitted - before.emitted,
       stateReads: after.stateReads - before.stateReads,
       fallbackReads: after.fallbackReads - before.fallbackReads,
     };
@@ -87,6 +88,30 @@ export function describeLiveQueryCost(example: ReturnType<typeof useExampleApp>)
       expect(withMany.fallbackReads).toBe(0);
       expect(contentEvents(one.received[0]!).map(({ event }) => event)).toEqual(['article:create', 'article:update', 'article:update']);
       for (const events of many.received) expect(contentEvents(events)).toEqual([]);
+    });
+
+    it('sends one packet for a write that reaches many sockets, each through its own query, as for one shared query', async () => {
+      const listeners = [];
+      for (let i = 0; i < 20; i += 1) {
+        const listener = await example.listen();
+        const ack = await listener.socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { slug: { $eq: 'overlap' }, title: { $ne: `never-${i}` } } });
+        if (!ack.success) throw new Error(ack.error.message);
+        listeners.push({ ...listener, id: ack.id });
+      }
+      const doc = await app.strapi.documents(ARTICLE).create({ data: { title: 'Overlap', slug: 'overlap' }, status: 'published' });
+      await settle(app.strapi, ...listeners.map(({ socket }) => socket));
+      const written = await cost(
+        listeners.map(({ socket }) => socket),
+        () => update(doc.documentId, 'Overlap, edited'),
+      );
+      console.info(`one write reaching 20 sockets on 20 distinct queries: ${written.emitted} emit(s), ${written.evaluated} filter evaluations`);
+      expect(written.emitted).toBe(1);
+      for (const { received, id } of listeners) {
+        expect(contentEvents(received).map(({ event, args }) => [event, (args[1] as { subscription?: string }).subscription])).toEqual([
+          ['article:create', id],
+          ['article:update', id],
+        ]);
+      }
     });
 
     it('asks the database in one statement per state for every query the matcher cannot decide, and agrees with REST', async () => {

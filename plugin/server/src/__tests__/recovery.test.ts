@@ -68,6 +68,9 @@ describe('connection state recovery', () => {
     ]);
     expect(contentEvents(broadcasted).map(({ event }) => event)).toEqual(['article:create', 'article:update']);
     expect(subscribed.filter(({ event }) => event === 'hello')).toHaveLength(1);
+    // The recovered session goes on numbering its subscriptions where it was: no id is given twice.
+    const next = await subscriber.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Later' } } });
+    expect(next.success && next.id).not.toBe(id);
     subscriber.close();
     broadcast.close();
   });

@@ -54,6 +54,7 @@ export function createIoApi({
   delivery,
   sessions,
   subscriptions,
+  queries,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -61,6 +62,7 @@ export function createIoApi({
   delivery: Delivery;
   sessions: Sessions;
   subscriptions: EntitySubscriptions;
+  queries: { readonly size: number };
 }) {
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
     const local = io.of('/').sockets.get(socketId);
@@ -200,9 +202,9 @@ export function createIoApi({
       return socketsIn(rooms.entity(uid, documentId));
     },
 
-    /** Counters of the content-event pipeline (events emitted, sanitize calls). */
-    stats(): Readonly<typeof delivery.stats> {
-      return { ...delivery.stats };
+    /** Counters of the content-event pipeline (events emitted, sanitize calls...), and how many live queries this node evaluates. */
+    stats(): Readonly<typeof delivery.stats & { liveQueries: number }> {
+      return { ...delivery.stats, liveQueries: queries.size };
     },
 
     /** Resolves once every committed change has been delivered and every rights recheck is done. */

@@ -5,7 +5,7 @@ import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { DocumentState } from '../live-queries/matcher';
-import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
+import type { CollectionSubscriptions, GroupRooms, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
@@ -24,7 +24,10 @@ export interface DeliveryStats {
   fallbackReads: number;
 }
 
-/** One emit: a group's rooms that see `action`, for a collection subscription or not. */
+/**
+ * One emit: rooms of a group that see `action`, for the subscriptions held under one id, or for no
+ * subscription (broadcast and entity rooms).
+ */
 interface Emission {
   groupKey: string;
   targets: string[];
@@ -75,7 +78,7 @@ export function createDelivery({
   /** A live query a change reaches, and what the change is to it: enter, change or leave. */
   interface Reached {
     query: LiveQuery;
-    groups: string[];
+    groups: GroupRooms[];
     action: ContentAction;
   }
 
@@ -87,13 +90,13 @@ export function createDelivery({
    * lacks as nothing).
    */
   async function reachedQueries(
-    candidates: { query: LiveQuery; groups: string[] }[],
+    candidates: { query: LiveQuery; groups: GroupRooms[] }[],
     before: DocumentState | null,
     after: DocumentState | null,
     key: { documentId: string; locale: string | null; status: DocumentStatus },
   ): Promise<Reached[]> {
     const reached: Reached[] = [];
-    const late: { query: LiveQuery; groups: string[] }[] = [];
+    const late: { query: LiveQuery; groups: GroupRooms[] }[] = [];
     for (const candidate of candidates) {
       const was = queries.matches(candidate.query, before);
       const is = queries.matches(candidate.query, after);
@@ -105,21 +108,28 @@ export function createDelivery({
   }
 
   /**
-   * One emission per query and group allowed to read the query's type, to that group's room of the
-   * query. Each group's right is asked once per change, then the emissions are built in one go.
+   * The emissions for the queries a change reached: one per group allowed to read the type, action
+   * and subscription id, to every room of that kind (so 10,000 sockets on 10,000 queries, each held
+   * as "1", get one packet). Each group's right is asked once per change.
    */
-  async function queryEmissions(reached: Reached[]): Promise<Emission[]> {
+  async function queryEmissions(uid: string, reached: Reached[]): Promise<Emission[]> {
     const readable = new Map<string, boolean>();
-    for (const { query, groups } of reached) {
-      for (const groupKey of groups) if (!readable.has(groupKey)) readable.set(groupKey, await access.canRead(groupKey, query.def.uid, 'find'));
+    for (const { groups } of reached) {
+      for (const { groupKey } of groups) if (!readable.has(groupKey)) readable.set(groupKey, await access.canRead(groupKey, uid, 'find'));
     }
-    const emissions: Emission[] = [];
-    for (const { query, groups, action } of reached) {
-      for (const groupKey of groups) {
-        if (readable.get(groupKey)) emissions.push({ groupKey, targets: [queries.roomOf(query, groupKey)], action, subscription: query.def.id });
+    const emissions = new Map<string, Emission>();
+    for (const { groups, action } of reached) {
+      for (const { groupKey, rooms: groupRooms } of groups) {
+        if (!readable.get(groupKey)) continue;
+        for (const [room, subscription] of groupRooms) {
+          const key = `${groupKey}\u0000${action}\u0000${subscription}`;
+          const emission = emissions.get(key);
+          if (emission) emission.targets.push(room);
+          else emissions.set(key, { groupKey, targets: [room], action, subscription });
+        }
       }
     }
-    return emissions;
+    return [...emissions.values()];
   }
 
   function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {
@@ -156,22 +166,21 @@ export function createDelivery({
       if (!type) continue;
       const states = [dependent.before, dependent.after].filter((state) => state !== null);
       const candidates = queries.forStates(dependent.uid, dependent.status, dependent.locale, states);
-      for (const reached of await reachedQueries(candidates, dependent.before, dependent.after, dependent)) {
-        const { action } = reached;
-        // Its own fields did not change: only entering and leaving mean something here.
-        if (action !== 'create' && action !== 'delete') continue;
-        const meta: EventMeta = {
-          uid: dependent.uid,
-          action,
-          cause: change.cause,
-          documentId: dependent.documentId,
-          locale: dependent.locale,
-          status: dependent.status,
-          eventId: nextEventId(),
-          ts: change.ts,
-        };
-        await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions([reached]), meta);
-      }
+      const reached = await reachedQueries(candidates, dependent.before, dependent.after, dependent);
+      // Its own fields did not change: only entering and leaving mean something here.
+      const moved = reached.filter(({ action }) => action === 'create' || action === 'delete');
+      if (moved.length === 0) continue;
+      const meta: EventMeta = {
+        uid: dependent.uid,
+        action: 'update', // each emission says its own
+        cause: change.cause,
+        documentId: dependent.documentId,
+        locale: dependent.locale,
+        status: dependent.status,
+        eventId: nextEventId(),
+        ts: change.ts,
+      };
+      await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions(dependent.uid, moved), meta);
     }
   }
 
@@ -188,7 +197,7 @@ export function createDelivery({
       const states = [before, after].filter((state) => state !== null);
       const candidates = queries.forStates(type.uid, status, change.locale, states);
       const reached = await reachedQueries(candidates, before, after, { documentId: change.documentId, locale: change.locale, status });
-      for (const emission of await queryEmissions(reached)) emissions.push(emission);
+      for (const emission of await queryEmissions(type.uid, reached)) emissions.push(emission);
       if (emissions.length === 0) continue;
       const meta: EventMeta = {
         uid: change.uid,

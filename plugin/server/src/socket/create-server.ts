@@ -6,7 +6,16 @@ import type { SocketSession } from '../auth/principal';
 import { corsFollowingStrapi } from './cors';
 import { forwardForeignUpgrades } from './forward-upgrades';
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
+/**
+ * What the plugin keeps on a socket (`socket.data`, which Socket.IO restores with a recovered
+ * session): its principal, and the last collection-subscription id it was given.
+ */
+export interface SocketData {
+  io?: SocketSession;
+  lastSubscription?: number;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const DEFAULT_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false };
 
@@ -41,7 +50,7 @@ export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerO
   return io;
 }
 
-export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { io?: SocketSession }>;
+export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * Drops the recovery session Socket.IO keeps under a private session id. The in-memory adapter

@@ -28,9 +28,16 @@ import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './ro
 export interface LiveQuery extends IndexedQuery {
   def: QueryDefinition;
   compiled: CompiledFilter;
-  /** Groups that have (or had) a room for it on this node. */
-  groups: Set<string>;
-  /** Its room of each group, by group key. */
+  /**
+   * Its rooms on this node, by group key: one per subscription id it is held under (room name →
+   * subscription id). Rooms that emptied are dropped when next looked at.
+   */
+  rooms: Map<string, Map<string, string>>;
+}
+
+/** A live query's local rooms of one group, and the subscription id each room's sockets hold it under. */
+export interface GroupRooms {
+  groupKey: string;
   rooms: Map<string, string>;
 }
 
@@ -41,6 +48,11 @@ export interface LiveQuery extends IndexedQuery {
  * the queries it can concern. Its events say when a document enters (`create`), changes within
  * (`update`) or leaves (`delete`) the query, decided from the document's states before and after
  * the write (see live-queries/state-loader.ts).
+ *
+ * A subscription's id is the connection's own counter ("1", "2"...; never reused on a connection,
+ * kept across connection state recovery in `socket.data`), not the query's: ten thousand sockets
+ * each on its own query mostly hold it as "1", so an event that reaches them all is one packet,
+ * encoded once and stored once for recovery, as if they shared one query.
  */
 export function createCollectionSubscriptions({
   strapi,
@@ -64,6 +76,22 @@ export function createCollectionSubscriptions({
   sweepEvery?: number;
 }) {
   const index = createQueryIndex<LiveQuery>();
+  /**
+   * The queries a write must judge inside its transaction: those whose verdict may need the
+   * database (see `CompiledFilter.decisive`). The others are matched on the states after the commit,
+   * so a write that concerns ten thousand of them is not held open while they are.
+   */
+  const judgedInTransaction = createQueryIndex<LiveQuery>();
+
+  function file(query: LiveQuery): void {
+    index.add(query, query.def.uid);
+    if (!query.compiled.decisive) judgedInTransaction.add(query, query.def.uid);
+  }
+
+  function unfile(query: LiveQuery): void {
+    index.remove(query.def.id, query.def.uid);
+    judgedInTransaction.remove(query.def.id, query.def.uid);
+  }
   const models = modelsOf(strapi);
   const dialect = dialectOf(strapi);
 
@@ -73,7 +101,8 @@ export function createCollectionSubscriptions({
   // a recovered session's rooms coming back) makes that group one of the query's.
   io.of('/').adapter.on('join-room', (room: string) => {
     const parsed = parseQueryRoom(room);
-    if (parsed) index.get(parsed.queryId)?.groups.add(parsed.groupKey);
+    const query = parsed && index.get(parsed.queryId);
+    if (query) addRoom(query, parsed.groupKey, room, parsed.subscription);
   });
   // A query whose last room is gone (unsubscribed, disconnected) is forgotten: no memory, and no
   // state reads for its type's writes. A dropped socket's rooms stay live for the recovery window,
@@ -140,10 +169,9 @@ export function createCollectionSubscriptions({
       ...(compiled.index ? { index: compiled.index } : {}),
       def,
       compiled,
-      groups: new Set<string>(),
-      rooms: new Map<string, string>(),
+      rooms: new Map(),
     };
-    index.add(query, def.uid);
+    file(query);
     return query;
   }
 
@@ -160,7 +188,7 @@ export function createCollectionSubscriptions({
   async function judge(uid: string, state: DocumentState, key: DependentKey, trx: unknown): Promise<void> {
     const judged = new Map<string, boolean>();
     const undecided: LiveQuery[] = [];
-    for (const query of index.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
+    for (const query of judgedInTransaction.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
       stats.evaluated += 1;
       const verdict = query.compiled.matches(state);
       if (verdict === undefined) undecided.push(query);
@@ -172,12 +200,13 @@ export function createCollectionSubscriptions({
       if (outcome.ok) undecided.forEach((query, i) => judged.set(query.id, outcome.value[i]!));
       else strapi.log.error(`[io] live queries: the database refused to evaluate ${undecided.length} filter(s) of ${uid}; they miss this change: ${outcome.error.message}`);
     }
-    verdicts.set(state, judged);
+    if (judged.size > 0) verdicts.set(state, judged);
   }
 
   /**
-   * Whether a state matches a live query, as judged during the write; a query subscribed since is
-   * evaluated now, and is undefined when the state lacks what it reads (see {@link matchesNow}).
+   * Whether a state matches a live query: as judged during the write where that may need the
+   * database, else matched now on the state. Undefined when the state lacks what the query reads
+   * (subscribed while the write was in flight; see {@link matchesNow}).
    */
   function matches(query: LiveQuery, state: DocumentState | null): boolean | undefined {
     if (state === null) return false;
@@ -202,22 +231,38 @@ export function createCollectionSubscriptions({
     return found !== null && found !== undefined;
   }
 
-  /** Local groups with a room for this query; forgets the query once it has none. */
-  function localGroups(query: LiveQuery): string[] {
-    const groups: string[] = [];
-    for (const groupKey of query.groups) if (audience.has(roomOf(query, groupKey))) groups.push(groupKey);
-    if (groups.length === 0) index.remove(query.def.id, query.def.uid);
+  function addRoom(query: LiveQuery, groupKey: string, room: string, subscription: string): void {
+    let groupRooms = query.rooms.get(groupKey);
+    if (!groupRooms) query.rooms.set(groupKey, (groupRooms = new Map()));
+    groupRooms.set(room, subscription);
+  }
+
+  /**
+   * The query's rooms that someone (connected, or about to recover) is in, by group; drops the
+   * others, and forgets the query once it has none.
+   */
+  function localGroups(query: LiveQuery): GroupRooms[] {
+    const groups: GroupRooms[] = [];
+    for (const [groupKey, groupRooms] of query.rooms) {
+      for (const room of groupRooms.keys()) if (!audience.has(room)) groupRooms.delete(room);
+      if (groupRooms.size > 0) groups.push({ groupKey, rooms: groupRooms });
+      else query.rooms.delete(groupKey);
+    }
+    if (groups.length === 0) unfile(query);
     return groups;
   }
 
-  /** A query's room for a group, named once (a write reaching 10,000 queries asks for each). */
-  function roomOf(query: LiveQuery, groupKey: string): string {
-    let room = query.rooms.get(groupKey);
-    if (room === undefined) {
-      room = rooms.query(groupKey, query.def.id);
-      query.rooms.set(groupKey, room);
-    }
-    return room;
+  /** The socket's room for a query (of its group), if it holds the query. */
+  function heldRoom(socket: SubscriberSocket, groupKey: string, queryId: string): string | undefined {
+    const prefix = rooms.query(groupKey, queryId, '');
+    for (const room of socket.rooms) if (room.startsWith(prefix)) return room;
+    return undefined;
+  }
+
+  /** The socket's room for the subscription it holds under `id`, if any. */
+  function roomOfSubscription(socket: SubscriberSocket, id: string): string | undefined {
+    for (const room of socket.rooms) if (parseQueryRoom(room)?.subscription === id) return room;
+    return undefined;
   }
 
   return {
@@ -233,49 +278,60 @@ export function createCollectionSubscriptions({
       const auth = await access.authOf(session.groupKey);
       if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       const def = await readQuery(strapi, payload, typeOf, auth);
-      const room = rooms.query(session.groupKey, def.id);
-      if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
+      const held = heldRoom(socket, session.groupKey, def.id);
+      if (held === undefined && subscriptionCount(socket.rooms) >= maxPerSocket) {
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
       }
       // A query without a locale reads the default one, as REST does.
       const locale = typeOf(def.uid).localized ? (def.locale ?? (await defaultLocale())) : undefined;
       const query = await liveQuery(def, locale);
-      query.groups.add(session.groupKey);
+      // Held already (the same query again, or the subscribe of a client that did not see the
+      // first acknowledgement): the same id. Otherwise the connection's next one, taken after the
+      // awaits above so that concurrent subscribes never share one.
+      let id = held === undefined ? undefined : parseQueryRoom(held)!.subscription;
+      if (id === undefined) {
+        const again = heldRoom(socket, session.groupKey, def.id);
+        id = again === undefined ? String((socket.data.lastSubscription = (socket.data.lastSubscription ?? 0) + 1)) : parseQueryRoom(again)!.subscription;
+      }
+      const room = rooms.query(session.groupKey, def.id, id);
+      addRoom(query, session.groupKey, room, id);
       await socket.join(room);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
-      if (!index.get(def.id)) index.add(query, def.uid);
+      if (!index.get(def.id)) file(query);
       await socket.leave(rooms.broadcast(session.groupKey));
-      return { id: def.id, uid: def.uid, rest: restInfo(typeOf(def.uid)) };
+      return { id, uid: def.uid, rest: restInfo(typeOf(def.uid)) };
     },
 
     async unsubscribe(socket: SubscriberSocket, payload: unknown): Promise<{ id: string }> {
       const session = socket.data.io;
       if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+      let room: string | undefined;
       let id: string;
       if (isPlainObject(payload) && typeof payload.id === 'string' && Object.keys(payload).length === 1) {
         if (!/^[\w-]{1,64}$/.test(payload.id)) throw new AckError('INVALID_PAYLOAD', 'id must be the id that subscribe acknowledged');
         id = payload.id;
+        room = roomOfSubscription(socket, id);
       } else {
         const auth = await access.authOf(session.groupKey);
         if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
-        id = (await readQuery(strapi, payload, typeOf, auth)).id;
+        room = heldRoom(socket, session.groupKey, (await readQuery(strapi, payload, typeOf, auth)).id);
+        id = room === undefined ? '' : parseQueryRoom(room)!.subscription;
       }
-      await socket.leave(rooms.query(session.groupKey, id));
+      if (room === undefined) throw new AckError('NOT_FOUND', 'This connection holds no such subscription');
+      await socket.leave(room);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
-      const query = index.get(id);
+      const query = index.get(parseQueryRoom(room)!.queryId);
       if (query) localGroups(query);
       return { id };
     },
 
     /**
      * The live queries a document's states (before and after a write) can concern, in one view and
-     * locale of its type, with the local groups subscribed to each: looked up in the index, not
-     * tested one by one.
+     * locale of its type, with their local rooms by group: looked up in the index, not tested one
+     * by one.
      */
-    roomOf,
-
-    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): { query: LiveQuery; groups: string[] }[] {
-      const found: { query: LiveQuery; groups: string[] }[] = [];
+    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): { query: LiveQuery; groups: GroupRooms[] }[] {
+      const found: { query: LiveQuery; groups: GroupRooms[] }[] = [];
       for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) {
         const groups = localGroups(query);
         if (groups.length > 0) found.push({ query, groups });

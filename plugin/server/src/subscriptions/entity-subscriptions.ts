@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { EntitySubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { SocketSession } from '../auth/principal';
+import type { SocketData } from '../socket/create-server';
 import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
@@ -12,7 +13,7 @@ import { hasSubscriptions, parseEntityRoom, rooms, subscriptionCount } from './r
 export interface SubscriberSocket {
   id: string;
   rooms: Set<string>;
-  data: { io?: SocketSession };
+  data: SocketData;
   join(room: string | string[]): unknown;
   leave(room: string): unknown;
 }

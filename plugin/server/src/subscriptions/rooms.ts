@@ -20,8 +20,12 @@ export const rooms = {
   entityPrefixOfGroup,
   /** Every socket subscribed to one document, whatever its group (for `emitToEntity`). */
   entity: (uid: string, documentId: string) => `${RESERVED_PREFIX}entity:${uid}:${documentId}`,
-  /** Sockets of a group subscribed to one collection query. */
-  query: (groupKey: string, queryId: string) => `${queryPrefixOfGroup(groupKey)}${queryId}`,
+  /**
+   * Sockets of a group subscribed to one collection query under one subscription id. Ids are per
+   * connection (see collection-subscriptions.ts), so sockets that hold different queries under the
+   * same id get one and the same packet.
+   */
+  query: (groupKey: string, queryId: string, subscription: string) => `${queryPrefixOfGroup(groupKey)}${queryId}:${subscription}`,
   queryPrefixOfGroup,
   /** The sockets of one user or one API token, to re-check them when it changes. */
   user: (userId: number) => `${RESERVED_PREFIX}user:${userId}`,
@@ -42,12 +46,12 @@ export function parseEntityRoom(room: string): { uid: string; documentId: string
 
 export const isReservedRoom = (room: string) => room.startsWith(RESERVED_PREFIX);
 
-const QUERY_ROOM = new RegExp(`^${escape(RESERVED_PREFIX)}query:(.+):([^:]+)$`);
+const QUERY_ROOM = new RegExp(`^${escape(RESERVED_PREFIX)}query:(.+):([^:]+):([^:]+)$`);
 
-/** The `{ groupKey, queryId }` of a collection-query room, or null for any other room. */
-export function parseQueryRoom(room: string): { groupKey: string; queryId: string } | null {
+/** The `{ groupKey, queryId, subscription }` of a collection-query room, or null for any other room. */
+export function parseQueryRoom(room: string): { groupKey: string; queryId: string; subscription: string } | null {
   const match = QUERY_ROOM.exec(room);
-  return match ? { groupKey: match[1]!, queryId: match[2]! } : null;
+  return match ? { groupKey: match[1]!, queryId: match[2]!, subscription: match[3]! } : null;
 }
 
 const isSubscriptionRoom = (room: string) => parseEntityRoom(room) !== null || parseQueryRoom(room) !== null;

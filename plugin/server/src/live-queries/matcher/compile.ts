@@ -23,6 +23,12 @@ export interface CompiledFilter {
   matches(state: DocumentState): boolean | undefined;
   /** False when no state can be decided in memory (every evaluation would return undefined): the caller always uses the database for this query. */
   readonly inMemory: boolean;
+  /**
+   * True when `matches` answers true or false for every state that holds `paths` as the database
+   * returns them: nothing about the values can need the database, so a write's states may be
+   * matched after its commit instead of inside its transaction.
+   */
+  readonly decisive: boolean;
   /** One conjunctive equality the filter requires, for indexing queries by value: a document can match only if one of its values at `path` has a key in `keys` (keys from {@link indexKeyOf}). Omitted when there is none. */
   readonly index?: EqualityIndex;
   /** A key for the filter's structure with its leaf values removed: queries of the same shape share it. */
@@ -84,10 +90,10 @@ export function compileFilter(filters: Record<string, unknown>, uid: string, mod
     const processed = processFilters(normalized, uid, models, dialect);
     const evaluator = compileEvaluator(processed, dialect);
     const index = equalityIndex(processed);
-    if (evaluator.undecided) return { paths, shape, inMemory: false, ...(index ? { index } : {}), matches: never };
-    return { paths, shape, inMemory: true, ...(index ? { index } : {}), matches: matchesWith.bind(evaluator) };
+    if (evaluator.undecided) return { paths, shape, inMemory: false, decisive: false, ...(index ? { index } : {}), matches: never };
+    return { paths, shape, inMemory: true, decisive: evaluator.decisive, ...(index ? { index } : {}), matches: matchesWith.bind(evaluator) };
   } catch (error) {
     if (!(error instanceof Undecidable)) throw error;
-    return { paths, shape, inMemory: false, matches: never };
+    return { paths, shape, inMemory: false, decisive: false, matches: never };
   }
 }

@@ -29,6 +29,8 @@ export interface Evaluator {
   evaluate(state: Row): Tri;
   /** Every evaluation is UNDECIDED. */
   readonly undecided: boolean;
+  /** Every evaluation on a state that holds the filter's paths is decided (TRUE, FALSE or NULL). */
+  readonly decisive: boolean;
 }
 
 export function compileEvaluator(processed: Processed, dialect: Dialect): Evaluator {
@@ -83,7 +85,9 @@ export function compileEvaluator(processed: Processed, dialect: Dialect): Evalua
   }
   // The compiled nodes keep none of the compiler's scope, but empty the list anyway.
   uses.length = 0;
-  return order.length === 0 ? new Single(root) : new Enumerator(root, internSteps(order));
+  // A relation row given for two versions decides only what both share (see `enumerate`).
+  const decisive = columns.decisive && needsEveryVersion.size === 0;
+  return order.length === 0 ? new Single(root, decisive) : new Enumerator(root, decisive, internSteps(order));
 }
 
 /** Join orders depend on the filter's structure: queries of one shape share theirs. */
@@ -99,7 +103,7 @@ function internSteps(order: readonly Step[]): readonly Step[] {
   return order;
 }
 
-const EVERY_ROW: Evaluator = { evaluate: () => TRUE, undecided: false };
+const EVERY_ROW: Evaluator = { evaluate: () => TRUE, undecided: false, decisive: true };
 
 /** One joined alias the conditions read, in join order. */
 interface Step {
@@ -119,7 +123,10 @@ interface Step {
 const ROOT_ONLY: Rows = [null];
 
 class Single implements Evaluator {
-  constructor(private readonly root: Node) {}
+  constructor(
+    private readonly root: Node,
+    readonly decisive: boolean,
+  ) {}
 
   get undecided(): boolean {
     return this.root.undecided;
@@ -144,6 +151,7 @@ class Single implements Evaluator {
 class Enumerator implements Evaluator {
   constructor(
     private readonly root: Node,
+    readonly decisive: boolean,
     private readonly order: readonly Step[],
   ) {}
 

@@ -29,6 +29,12 @@ export interface Kind {
   readonly lowerText: (value: unknown) => string | undefined;
   /** A string that is equal for two values exactly when the database finds them equal. */
   key(value: Comparable): string;
+  /**
+   * Whether `read` (and, where not null, `likeText` and `lowerText`) gives an answer for every
+   * non-null value Strapi reads from the database: then only the filter's structure can leave a
+   * state undecided (see `CompiledFilter.decisive`).
+   */
+  readonly total: boolean;
 }
 
 const undecidable = (why: string): never => {
@@ -61,6 +67,7 @@ function toNumber(raw: unknown): number {
 
 const string = (dialect: Dialect): Kind => ({
   type: 'string',
+  total: true,
   cast: lodashToString,
   read: (value) => (typeof value === 'string' ? value : undefined),
   // PostgreSQL orders text by the column's collation, which production databases set linguistically.
@@ -75,6 +82,7 @@ const integerText = (value: unknown) => (typeof value === 'number' && Number.isS
 /** `id` (Strapi's `increments`): not cast at all; the database coerces (SQLite) or rejects (PostgreSQL). */
 const id = (dialect: Dialect): Kind => ({
   type: 'increments',
+  total: true,
   cast(raw) {
     let value: number | undefined;
     if (typeof raw === 'number' && Number.isSafeInteger(raw)) value = raw;
@@ -118,6 +126,7 @@ function readBigInteger(value: unknown, dialect: Dialect): bigint | undefined {
 
 const biginteger = (dialect: Dialect): Kind => ({
   type: 'biginteger',
+  total: false,
   cast(raw) {
     let text: string | undefined;
     if (typeof raw === 'number' && Number.isSafeInteger(raw)) text = `${raw}`;
@@ -136,6 +145,7 @@ const biginteger = (dialect: Dialect): Kind => ({
 /** float (double precision / REAL) and decimal (numeric(10,2) / NUMERIC): compared as numbers, never as text. */
 const real = (dialect: Dialect, type: string): Kind => ({
   type,
+  total: false,
   cast: toNumber,
   read: (value) => (typeof value === 'number' ? value : undefined),
   compare: numeric,
@@ -150,6 +160,7 @@ const FALSY: readonly unknown[] = ['false', 'f', '0', 0];
 
 const boolean = (dialect: Dialect): Kind => ({
   type: 'boolean',
+  total: true,
   // Strapi's BooleanField.toDB; SQLite then stores and compares 1/0.
   cast: (raw) => (typeof raw === 'boolean' ? Number(raw) : TRUTHY.includes(raw) ? 1 : FALSY.includes(raw) ? 0 : Number(Boolean(raw))),
   read: (value) => (typeof value === 'boolean' ? Number(value) : undefined),
@@ -202,6 +213,7 @@ export function parseDateTime(raw: unknown): number {
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const datetime = (dialect: Dialect, type: 'datetime' | 'timestamp'): Kind => ({
+  total: false,
   type,
   cast: parseDateTime,
   read(value) {
@@ -228,6 +240,7 @@ export function parseDate(raw: unknown): string {
 
 const date = (dialect: Dialect): Kind => ({
   type: 'date',
+  total: false,
   cast: parseDate,
   read: (value) => (typeof value === 'string' && DATE_ONLY.test(value) ? value : undefined),
   compare: numeric,
@@ -245,6 +258,7 @@ const millisOfDay = (h: string, m: string, s: string, fraction = '') =>
 
 const time = (dialect: Dialect): Kind => ({
   type: 'time',
+  total: false,
   // Strapi's parseTime gives HH:mm:ss.SSS; SQLite compares that text, PostgreSQL a time(3).
   cast(raw) {
     const match = typeof raw === 'string' ? TIME.exec(raw) : null;

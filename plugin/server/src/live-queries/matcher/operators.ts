@@ -198,9 +198,13 @@ class TextTest implements Node {
 }
 
 export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
+  /** Whether every condition compiled so far answers true or false on any value it reads. */
+  let decisive = true;
+
   /** Records that a condition reads the column (see {@link ColumnUse}). */
   const use = (column: Column, nullCheck: boolean) => {
     uses.push({ column, nullCheck });
+    if (!nullCheck && !column.kind.total) decisive = false;
   };
 
   /** The comparable of a processed value: cast by Strapi, or raw (relation ids, which Strapi never casts). */
@@ -235,7 +239,10 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     const expected = comparable(column.kind, value);
     const compare = column.kind.compare;
     use(column, false);
-    if (!compare) return new Unordered(column.alias, column.attribute, column.kind);
+    if (!compare) {
+      decisive = false;
+      return new Unordered(column.alias, column.attribute, column.kind);
+    }
     return new Compares(column.alias, column.attribute, column.kind, compare, expected, accept);
   };
 
@@ -273,6 +280,8 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     const needle = templateText(raw) ?? fail('not a text value');
     const text = textOf(column, lower);
     use(column, false);
+    // PostgreSQL lowers by its locale, which is only trusted on ASCII (see `fold`).
+    if (lower && dialect !== 'sqlite') decisive = false;
     return new TextTest(column.alias, column.attribute, text, needle, dialect, lower, mode, negated);
   };
 
@@ -327,5 +336,11 @@ export function createColumnCompiler(dialect: Dialect, uses: ColumnUse[]) {
     );
   }
 
-  return { applyWhereToColumn };
+  return {
+    applyWhereToColumn,
+    /** False once a condition may answer UNDECIDED for some value (an order or a case the database decides). */
+    get decisive(): boolean {
+      return decisive;
+    },
+  };
 }

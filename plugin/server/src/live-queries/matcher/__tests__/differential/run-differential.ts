@@ -33,12 +33,14 @@ export interface ViewReport {
   decided: number;
   undecided: number;
   decidedFromSingleQueryStates: number;
+  /** Filters the matcher declares decisive (matched after the commit, never inside the write). */
+  decisiveFilters: number;
   indexed: number;
   mismatches: Mismatch[];
 }
 
 export interface Mismatch {
-  kind: 'verdict' | 'rejected-but-decided' | 'index' | 'single-query-verdict';
+  kind: 'verdict' | 'rejected-but-decided' | 'index' | 'single-query-verdict' | 'decisive-but-undecided';
   filter: unknown;
   /** What the filter reads. */
   paths: readonly (readonly string[])[];
@@ -174,6 +176,7 @@ export async function runDifferential(strapi: Core.Strapi, options: Differential
       decided: 0,
       undecided: 0,
       decidedFromSingleQueryStates: 0,
+      decisiveFilters: 0,
       indexed: 0,
       mismatches: [],
     };
@@ -186,6 +189,7 @@ export async function runDifferential(strapi: Core.Strapi, options: Differential
       const result = results[i]!;
       if (typeof result === 'string') report.rejectedByDatabase += 1;
       if (matcher.inMemory) report.inMemoryFilters += 1;
+      if (matcher.decisive) report.decisiveFilters += 1;
       if (matcher.index) report.indexed += 1;
       const used = operatorsIn(filter);
       for (const operator of used) {
@@ -206,6 +210,8 @@ export async function runDifferential(strapi: Core.Strapi, options: Differential
           continue;
         }
         const expected = result.has(documentId);
+        // A decisive filter is matched only after the write commits: it must never need the database.
+        if (verdict === undefined && matcher.decisive) mismatch({ kind: 'decisive-but-undecided', filter, documentId, state, matcher: verdict, database: expected });
         if (verdict === undefined) report.undecided += 1;
         else {
           report.decided += 1;
@@ -261,7 +267,7 @@ export function formatReport(report: DifferentialReport): string {
   const lines = [`matcher differential on ${report.dialect}, seed ${report.seed} (rerun with MATCHER_SEED=${report.seed})`];
   const pad = (value: unknown, width: number) => String(value).padStart(width);
   lines.push(`${'view'.padEnd(36)}${pad('filters', 8)}${pad('rejected', 9)}${pad('inMemory', 9)}${pad('indexed', 8)}${pad('pairs', 8)}${pad('decided', 8)}${pad('undecided', 10)}${pad('single', 8)}`);
-  const total = { filters: 0, rejected: 0, inMemory: 0, indexed: 0, pairs: 0, decided: 0, undecided: 0, single: 0 };
+  const total = { filters: 0, rejected: 0, inMemory: 0, indexed: 0, pairs: 0, decided: 0, undecided: 0, single: 0, decisive: 0 };
   for (const view of report.views) {
     lines.push(
       `${view.view.padEnd(36)}${pad(view.filters, 8)}${pad(view.rejectedByDatabase, 9)}${pad(view.inMemoryFilters, 9)}${pad(view.indexed, 8)}${pad(view.pairs, 8)}${pad(view.decided, 8)}${pad(view.undecided, 10)}${pad(view.decidedFromSingleQueryStates, 8)}`,
@@ -274,10 +280,12 @@ export function formatReport(report: DifferentialReport): string {
     total.decided += view.decided;
     total.undecided += view.undecided;
     total.single += view.decidedFromSingleQueryStates;
+    total.decisive += view.decisiveFilters;
   }
   lines.push(
     `${'total'.padEnd(36)}${pad(total.filters, 8)}${pad(total.rejected, 9)}${pad(total.inMemory, 9)}${pad(total.indexed, 8)}${pad(total.pairs, 8)}${pad(total.decided, 8)}${pad(total.undecided, 10)}${pad(total.single, 8)}`,
   );
+  lines.push(`decisive filters (matched after the commit) ${total.decisive} of ${total.filters}`);
   lines.push(`pairs compared ${total.pairs}, decided in memory ${total.decided} (${((100 * total.decided) / Math.max(1, total.pairs)).toFixed(1)}%), undecided (database) ${total.undecided}; ${report.evaluationMicros.toFixed(2)} µs per evaluation`);
   lines.push(
     'decided pairs per operator: ' +
