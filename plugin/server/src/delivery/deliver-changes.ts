@@ -5,7 +5,7 @@ import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { DocumentState } from '../live-queries/matcher';
-import type { CollectionSubscriptions, GroupRooms, LiveQuery } from '../subscriptions/collection-subscriptions';
+import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
@@ -78,7 +78,6 @@ export function createDelivery({
   /** A live query a change reaches, and what the change is to it: enter, change or leave. */
   interface Reached {
     query: LiveQuery;
-    groups: GroupRooms[];
     action: ContentAction;
   }
 
@@ -90,20 +89,22 @@ export function createDelivery({
    * lacks as nothing).
    */
   async function reachedQueries(
-    candidates: { query: LiveQuery; groups: GroupRooms[] }[],
+    candidates: LiveQuery[],
     before: DocumentState | null,
     after: DocumentState | null,
     key: { documentId: string; locale: string | null; status: DocumentStatus },
   ): Promise<Reached[]> {
     const reached: Reached[] = [];
-    const late: { query: LiveQuery; groups: GroupRooms[] }[] = [];
-    for (const candidate of candidates) {
-      const was = queries.matches(candidate.query, before);
-      const is = queries.matches(candidate.query, after);
-      if (was === undefined || is === undefined) late.push(candidate);
-      else if (was || is) reached.push({ ...candidate, action: !was ? 'create' : !is ? 'delete' : 'update' });
+    const late: LiveQuery[] = [];
+    const matchedBefore = queries.matcherOf(before);
+    const matchedAfter = queries.matcherOf(after);
+    for (const query of candidates) {
+      const was = matchedBefore(query);
+      const is = matchedAfter(query);
+      if (was === undefined || is === undefined) late.push(query);
+      else if (was || is) reached.push({ query, action: !was ? 'create' : !is ? 'delete' : 'update' });
     }
-    for (const candidate of late) reached.push({ ...candidate, action: (await queries.matchesNow(candidate.query, key)) ? 'create' : 'delete' });
+    for (const query of late) reached.push({ query, action: (await queries.matchesNow(query, key)) ? 'create' : 'delete' });
     return reached;
   }
 
@@ -113,23 +114,32 @@ export function createDelivery({
    * as "1", get one packet). Each group's right is asked once per change.
    */
   async function queryEmissions(uid: string, reached: Reached[]): Promise<Emission[]> {
-    const readable = new Map<string, boolean>();
-    for (const { groups } of reached) {
-      for (const { groupKey } of groups) if (!readable.has(groupKey)) readable.set(groupKey, await access.canRead(groupKey, uid, 'find'));
+    // Group → action → subscription id → emission: no key built per room.
+    const byGroup = new Map<string, Map<ContentAction, Map<string, Emission>> | null>();
+    for (const { query } of reached) {
+      for (const groupKey of query.rooms.keys()) {
+        if (!byGroup.has(groupKey)) byGroup.set(groupKey, (await access.canRead(groupKey, uid, 'find')) ? new Map() : null);
+      }
     }
-    const emissions = new Map<string, Emission>();
-    for (const { groups, action } of reached) {
-      for (const { groupKey, rooms: groupRooms } of groups) {
-        if (!readable.get(groupKey)) continue;
+    const emissions: Emission[] = [];
+    for (const { query, action } of reached) {
+      for (const [groupKey, groupRooms] of query.rooms) {
+        const byAction = byGroup.get(groupKey);
+        if (!byAction) continue;
+        let bySubscription = byAction.get(action);
+        if (!bySubscription) byAction.set(action, (bySubscription = new Map()));
         for (const [room, subscription] of groupRooms) {
-          const key = `${groupKey}\u0000${action}\u0000${subscription}`;
-          const emission = emissions.get(key);
+          const emission = bySubscription.get(subscription);
           if (emission) emission.targets.push(room);
-          else emissions.set(key, { groupKey, targets: [room], action, subscription });
+          else {
+            const created: Emission = { groupKey, targets: [room], action, subscription };
+            bySubscription.set(subscription, created);
+            emissions.push(created);
+          }
         }
       }
     }
-    return [...emissions.values()];
+    return emissions;
   }
 
   function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {

@@ -30,15 +30,10 @@ export interface LiveQuery extends IndexedQuery {
   compiled: CompiledFilter;
   /**
    * Its rooms on this node, by group key: one per subscription id it is held under (room name →
-   * subscription id). Rooms that emptied are dropped when next looked at.
+   * subscription id). A room that emptied is dropped a moment later (`delete-room`), or by the sweep
+   * once its sockets' recovery window is over.
    */
   rooms: Map<string, Map<string, string>>;
-}
-
-/** A live query's local rooms of one group, and the subscription id each room's sockets hold it under. */
-export interface GroupRooms {
-  groupKey: string;
-  rooms: Map<string, string>;
 }
 
 /**
@@ -114,11 +109,11 @@ export function createCollectionSubscriptions({
     // and joins another, and must find the query still there.
     setImmediate(() => {
       const query = index.get(parsed.queryId);
-      if (query) localGroups(query);
+      if (query) prune(query);
     });
   });
   const sweep = setInterval(() => {
-    for (const query of [...index.values()]) localGroups(query);
+    for (const query of [...index.values()]) prune(query);
   }, sweepEvery);
   sweep.unref();
 
@@ -203,17 +198,23 @@ export function createCollectionSubscriptions({
     if (judged.size > 0) verdicts.set(state, judged);
   }
 
+  const noState = (): boolean => false;
+
   /**
    * Whether a state matches a live query: as judged during the write where that may need the
    * database, else matched now on the state. Undefined when the state lacks what the query reads
-   * (subscribed while the write was in flight; see {@link matchesNow}).
+   * (subscribed while the write was in flight; see {@link matchesNow}). Taken once per state, as a
+   * write may ask it of thousands of queries.
    */
-  function matches(query: LiveQuery, state: DocumentState | null): boolean | undefined {
-    if (state === null) return false;
-    const judged = verdicts.get(state)?.get(query.id);
-    if (judged !== undefined) return judged;
-    stats.evaluated += 1;
-    return query.compiled.matches(state);
+  function matcherOf(state: DocumentState | null): (query: LiveQuery) => boolean | undefined {
+    if (state === null) return noState;
+    const judged = verdicts.get(state);
+    return (query) => {
+      const verdict = judged?.get(query.id);
+      if (verdict !== undefined) return verdict;
+      stats.evaluated += 1;
+      return query.compiled.matches(state);
+    };
   }
 
   /**
@@ -238,18 +239,15 @@ export function createCollectionSubscriptions({
   }
 
   /**
-   * The query's rooms that someone (connected, or about to recover) is in, by group; drops the
-   * others, and forgets the query once it has none.
+   * Drops the query's rooms that nobody (connected, or about to recover) is in, and forgets the
+   * query once it has none.
    */
-  function localGroups(query: LiveQuery): GroupRooms[] {
-    const groups: GroupRooms[] = [];
+  function prune(query: LiveQuery): void {
     for (const [groupKey, groupRooms] of query.rooms) {
       for (const room of groupRooms.keys()) if (!audience.has(room)) groupRooms.delete(room);
-      if (groupRooms.size > 0) groups.push({ groupKey, rooms: groupRooms });
-      else query.rooms.delete(groupKey);
+      if (groupRooms.size === 0) query.rooms.delete(groupKey);
     }
-    if (groups.length === 0) unfile(query);
-    return groups;
+    if (query.rooms.size === 0) unfile(query);
   }
 
   /** The socket's room for a query (of its group), if it holds the query. */
@@ -321,25 +319,21 @@ export function createCollectionSubscriptions({
       await socket.leave(room);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
       const query = index.get(parseQueryRoom(room)!.queryId);
-      if (query) localGroups(query);
+      if (query) prune(query);
       return { id };
     },
 
     /**
      * The live queries a document's states (before and after a write) can concern, in one view and
-     * locale of its type, with their local rooms by group: looked up in the index, not tested one
-     * by one.
+     * locale of its type, that have rooms on this node: looked up in the index, not tested one by one.
      */
-    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): { query: LiveQuery; groups: GroupRooms[] }[] {
-      const found: { query: LiveQuery; groups: GroupRooms[] }[] = [];
-      for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) {
-        const groups = localGroups(query);
-        if (groups.length > 0) found.push({ query, groups });
-      }
+    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): LiveQuery[] {
+      const found: LiveQuery[] = [];
+      for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) if (query.rooms.size > 0) found.push(query);
       return found;
     },
 
-    matches,
+    matcherOf,
     matchesNow,
     judge,
 
