@@ -14,7 +14,8 @@
  * - one shared query: every socket on the same `{ slug: { $eq: 'overlap-target' }, title: { $ne:
  *   'never-shared' } }`, the same write;
  * - plain Socket.IO: a bare server in this process `io.emit`s the payload the plugin sent, to N
- *   sockets (as bench/run.mjs).
+ *   sockets, with connection state recovery on as the plugin has it by default (it stores each
+ *   broadcast packet for replay), so the difference is what the plugin's layer costs.
  * Per write: server CPU (process.cpuUsage() of this process, which runs Strapi, from just before
  * `documents.update()` until every expected socket has received the event and `strapi.$io.idle()`
  * has resolved, so work after the last delivery counts too), database queries issued (knex `query`
@@ -157,7 +158,7 @@ function timeSubscribes(io) {
 
 async function startPlainServer() {
   const httpServer = http.createServer();
-  const io = new Server(httpServer);
+  const io = new Server(httpServer, { connectionStateRecovery: {} });
   // The pool's settle step sends `io:ping` on every socket, as the plugin answers it.
   io.on('connection', (socket) => socket.on('io:ping', (ack) => ack?.({ success: true, ts: Date.now() })));
   await new Promise((resolve, reject) => httpServer.listen(0, '127.0.0.1', resolve).once('error', reject));

@@ -5,6 +5,7 @@ import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { DocumentState } from '../live-queries/matcher';
+import { roomsOf } from '../subscriptions/collection-subscriptions';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
@@ -117,25 +118,25 @@ export function createDelivery({
     // Group → action → subscription id → emission: no key built per room.
     const byGroup = new Map<string, Map<ContentAction, Map<string, Emission>> | null>();
     for (const { query } of reached) {
-      for (const groupKey of query.rooms.keys()) {
+      for (const { groupKey } of roomsOf(query)) {
         if (!byGroup.has(groupKey)) byGroup.set(groupKey, (await access.canRead(groupKey, uid, 'find')) ? new Map() : null);
       }
     }
     const emissions: Emission[] = [];
     for (const { query, action } of reached) {
-      for (const [groupKey, groupRooms] of query.rooms) {
+      const list = roomsOf(query);
+      for (let i = 0; i < list.length; i++) {
+        const { groupKey, room, subscription } = list[i]!;
         const byAction = byGroup.get(groupKey);
         if (!byAction) continue;
         let bySubscription = byAction.get(action);
         if (!bySubscription) byAction.set(action, (bySubscription = new Map()));
-        for (const [room, subscription] of groupRooms) {
-          const emission = bySubscription.get(subscription);
-          if (emission) emission.targets.push(room);
-          else {
-            const created: Emission = { groupKey, targets: [room], action, subscription };
-            bySubscription.set(subscription, created);
-            emissions.push(created);
-          }
+        const emission = bySubscription.get(subscription);
+        if (emission) emission.targets.push(room);
+        else {
+          const created: Emission = { groupKey, targets: [room], action, subscription };
+          bySubscription.set(subscription, created);
+          emissions.push(created);
         }
       }
     }

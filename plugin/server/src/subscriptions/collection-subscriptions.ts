@@ -34,6 +34,23 @@ export interface LiveQuery extends IndexedQuery {
    * once its sockets' recovery window is over.
    */
   rooms: Map<string, Map<string, string>>;
+  /** `rooms` as a flat list, made when a write first needs it after a change (a write may reach 10,000 queries). */
+  roomList: QueryRoom[] | undefined;
+}
+
+/** One room of a live query: its group, and the subscription id its sockets hold the query under. */
+export interface QueryRoom {
+  groupKey: string;
+  room: string;
+  subscription: string;
+}
+
+/** The rooms of a live query, as a list. */
+export function roomsOf(query: LiveQuery): QueryRoom[] {
+  if (query.roomList) return query.roomList;
+  const list: QueryRoom[] = [];
+  for (const [groupKey, groupRooms] of query.rooms) for (const [room, subscription] of groupRooms) list.push({ groupKey, room, subscription });
+  return (query.roomList = list);
 }
 
 /**
@@ -165,6 +182,7 @@ export function createCollectionSubscriptions({
       def,
       compiled,
       rooms: new Map(),
+      roomList: undefined,
     };
     file(query);
     return query;
@@ -236,6 +254,7 @@ export function createCollectionSubscriptions({
     let groupRooms = query.rooms.get(groupKey);
     if (!groupRooms) query.rooms.set(groupKey, (groupRooms = new Map()));
     groupRooms.set(room, subscription);
+    query.roomList = undefined;
   }
 
   /**
@@ -247,6 +266,7 @@ export function createCollectionSubscriptions({
       for (const room of groupRooms.keys()) if (!audience.has(room)) groupRooms.delete(room);
       if (groupRooms.size === 0) query.rooms.delete(groupKey);
     }
+    query.roomList = undefined;
     if (query.rooms.size === 0) unfile(query);
   }
 
