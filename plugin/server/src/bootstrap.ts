@@ -1,4 +1,5 @@
 import type {} from './types';
+import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { createIoApi } from './api/io-api';
 import { createAccessControl } from './auth/access-control';
@@ -7,6 +8,8 @@ import type { Authenticated } from './auth/authenticate-handshake';
 import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
+import { createClusterBus } from './cluster/cluster-bus';
+import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
@@ -39,9 +42,14 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const watched = resolveWatchedTypes(strapi, config);
   await assertPopulatesMatchSchemas(strapi, config);
 
-  const io = createServer(strapi, config.serverOptions);
+  const redis = config.redis ? await connectRedisAdapter(strapi, config.redis) : undefined;
+  // Content events are emitted by each node to its own sockets, which Redis adapters do not keep
+  // for replay: until the plugin replays them itself, a socket that comes back starts a new
+  // session (the SDK subscribes again and reads REST), rather than recovering one that misses them.
+  const serverOptions = redis ? { ...config.serverOptions, connectionStateRecovery: false as never } : config.serverOptions;
+  const io = createServer(strapi, serverOptions, redis?.adapter);
   const access = createAccessControl({ strapi });
-  const audience = createAudience(io, recoveryWindow(config.serverOptions));
+  const audience = createAudience(io, recoveryWindow(serverOptions));
   const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0 };
@@ -49,17 +57,35 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
   const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries });
 
+  // Other nodes: changes committed there are delivered here, and a write here reads what their
+  // live queries need too.
+  const bus = createClusterBus({
+    strapi,
+    io,
+    nodeId: randomUUID(),
+    local: { pathsOf: queries.pathsOf, has: queries.hasQueries, uids: queries.uidsWithQueries },
+    onRemoteChanges: (changes) => delivery.deliver(changes),
+  });
   const states = createStateLoader({
     strapi,
     models: modelsOf(strapi),
-    pathsOf: queries.pathsOf,
-    hasQueries: queries.hasQueries,
-    uidsWithQueries: queries.uidsWithQueries,
+    pathsOf: bus.pathsOf,
+    hasQueries: bus.hasQueries,
+    uidsWithQueries: bus.uids,
     draftAndPublish: (uid) => (strapi.getModel(uid as never) as { options?: { draftAndPublish?: boolean } } | undefined)?.options?.draftAndPublish === true,
     judge: queries.judge,
     stats,
   });
-  captureChanges(strapi, (uid) => watched.has(uid), (changes) => delivery.deliver(changes), states);
+  captureChanges(
+    strapi,
+    (uid) => watched.has(uid),
+    (changes) => {
+      const stamped = delivery.stamp(changes);
+      bus.publish(stamped);
+      delivery.deliver(stamped);
+    },
+    states,
+  );
   watchPermissionChanges({ strapi, access, sessions });
 
   // Handshakes are authenticated here; the result waits for the connection handler.
@@ -134,9 +160,14 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       io.engine.close();
       sessions.close();
       queries.close();
+      bus.close();
+      await redis?.close();
     },
   });
 
+  const adapter = io.of('/').adapter;
   await config.hooks.init?.({ strapi, $io });
+  // The seed's recipe: `$io.server.adapter(createAdapter(pubClient, subClient))` in hooks.init.
+  if (io.of('/').adapter !== adapter) queries.rewire();
   strapi.log.info(`[io] Socket.IO ready; real-time events for ${[...watched.keys()].join(', ') || 'no content type'}`);
 }

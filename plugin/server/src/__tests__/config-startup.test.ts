@@ -7,4 +7,11 @@ describe('start-up with a bad config', () => {
       bootExampleApp({ seed: false, ioConfig: { contentTypes: ['api::article.article', { uid: 'api::nope.nope' }] } }),
     ).rejects.toThrow(/Error regarding io config: "contentTypes\[1\]\.uid" must be a content type of this app \(got "api::nope\.nope"; api content types: .*api::article\.article/);
   });
+
+  it('stops Strapi when Redis cannot be reached, naming redis.url', async () => {
+    // Nothing listens on port 1.
+    await expect(bootExampleApp({ seed: false, ioConfig: { redis: { url: 'redis://127.0.0.1:1' } } })).rejects.toThrow(
+      /Error regarding io config: "redis\.url" redis:\/\/127\.0\.0\.1:1: cannot connect to Redis \(.*ECONNREFUSED/,
+    );
+  });
 });

@@ -39,7 +39,23 @@ describe('validateConfig', () => {
     [{ hooks: { init: 'yes' } }, '"hooks.init" must be a function'],
     [{ contentType: [] }, '"contentType" must be absent: the known keys are'],
     [{ maxSubscriptionsPerSocket: 0 }, '"maxSubscriptionsPerSocket" must be a positive integer'],
+    [{ redis: 'redis://127.0.0.1:6379' }, '"redis" must be an object'],
+    [{ redis: { url: 'http://127.0.0.1:6379' } }, '"redis.url" must be a Redis URL'],
+    [{ redis: { url: 'redis://:secret@[bad' } }, '"redis.url" must be a Redis URL'],
+    [{ redis: { url: 'redis://127.0.0.1', adapter: 'kafka' } }, '"redis.adapter" must be one of redis-streams, redis (got "kafka")'],
+    [{ redis: { url: 'redis://127.0.0.1', keyPrefix: 'a b' } }, '"redis.keyPrefix" must be letters'],
+    [{ redis: { url: 'redis://127.0.0.1', host: 'x' } }, '"redis.host" must be absent: redis takes url, adapter, keyPrefix, clientOptions'],
   ])('refuses %j naming the key', (config, message) => {
     expect(() => validateConfig(config)).toThrow(message);
+  });
+
+  it('resolves redis with its defaults, and never shows a password in an error', () => {
+    expect(validateConfig({ redis: { url: 'redis://127.0.0.1:6379' } }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      adapter: 'redis-streams',
+      keyPrefix: 'strapi-io',
+      clientOptions: {},
+    });
+    expect(() => validateConfig({ redis: { url: 'http://user:hunter2@host:6379' } })).toThrow(/got "http:\/\/user:\*\*\*@host:6379/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { DocumentAction } from '@strapi-live/client/protocol';
 import { inSavepoint } from '../live-queries/savepoint';
+import { commitClock } from './commit-clock';
 import type { DependentStates, StateLoader, ViewStates } from '../live-queries/state-loader';
 import type { DocumentChange, DocumentRow } from './document-change';
 import { diffDraftAndPublish, plainChange } from './document-change';
@@ -82,13 +83,14 @@ export function captureChanges(
           ...(i === 0 && (dependentsBefore?.size || dependentsAfter.size) ? { dependents: pairDependents(dependentsBefore, dependentsAfter) } : {}),
         }));
 
+      const ts = await commitClock(strapi, trx as never);
       let pending: () => DocumentChange[];
       if (draftAndPublish) {
         const after = await rows(documentId);
-        pending = () => withStates(diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts: Date.now() }, before, after));
+        pending = () => withStates(diffDraftAndPublish({ uid: ctx.uid, documentId, cause, ts }, before, after));
       } else {
         const locales = result?.entries?.map((entry) => entry.locale ?? null) ?? [result?.locale ?? locale ?? null];
-        pending = () => withStates(plainChange({ uid: ctx.uid, documentId, cause, ts: Date.now() }, [...new Set(locales)]));
+        pending = () => withStates(plainChange({ uid: ctx.uid, documentId, cause, ts }, [...new Set(locales)]));
       }
       onCommit(() => {
         try {

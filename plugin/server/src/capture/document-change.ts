@@ -1,4 +1,4 @@
-import type { ContentAction, DocumentAction } from '@strapi-live/client/protocol';
+import type { ContentAction, DocumentAction, DocumentStatus } from '@strapi-live/client/protocol';
 import type { DocumentState } from '../live-queries/matcher';
 import type { DependentKey, ViewStates } from '../live-queries/state-loader';
 
@@ -12,7 +12,11 @@ export interface DocumentChange {
   published: ContentAction | null;
   /** What readers of the draft view see (draft & publish types only). */
   draft: ContentAction | null;
-  /** Commit time, milliseconds since the epoch. */
+  /**
+   * Commit time, milliseconds since the epoch (fractional on PostgreSQL). On PostgreSQL and MySQL it
+   * is the database's clock, read inside the write after the write took its row locks, so two
+   * writes of one document compare in commit order whichever node made them.
+   */
   ts: number;
   /**
    * The document in each view before and after the write, with what live queries on its type read
@@ -24,7 +28,12 @@ export interface DocumentChange {
    * `category.slug` when a category changes), before and after the write (null where the document
    * is not related to this one at that moment and was not read).
    */
-  dependents?: (DependentKey & { before: DocumentState | null; after: DocumentState | null })[];
+  dependents?: (DependentKey & { before: DocumentState | null; after: DocumentState | null; eventId?: string })[];
+  /**
+   * The ids of the events this change sends in each view, taken in commit order by the node that
+   * committed it (see delivery's `stamp`), so every node sends the same ids for it.
+   */
+  eventIds?: Record<DocumentStatus, string>;
 }
 
 /** The rows of one document before or after a write: which locales have a draft and which a published version. */

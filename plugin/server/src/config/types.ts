@@ -51,6 +51,35 @@ export interface SocketIOConfig {
   };
   /** How many subscriptions (entity and collection) one socket may hold (default 100). */
   maxSubscriptionsPerSocket?: number;
+  /**
+   * Many Strapi nodes on one database: set this and every node delivers every change, whichever
+   * node wrote it, to its own sockets (see README "Running many nodes").
+   */
+  redis?: RedisConfig;
+}
+
+/** `redis` of the plugin's configuration. */
+export interface RedisConfig {
+  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: string;
+  /**
+   * `'redis-streams'` (default): `@socket.io/redis-streams-adapter`, whose sessions and missed
+   * packets live in Redis, so connection state recovery works across nodes. `'redis'`: the classic
+   * `@socket.io/redis-adapter` (Redis pub/sub; recovery only on the node a socket left).
+   */
+  adapter?: 'redis-streams' | 'redis';
+  /** Prefix of the Redis keys, streams and channels the plugin uses (default `'strapi-io'`), so apps can share one Redis. */
+  keyPrefix?: string;
+  /** Passed to `createClient` of the `redis` package with the url (TLS, timeouts...). */
+  clientOptions?: Record<string, unknown>;
+}
+
+/** `redis` after validation. */
+export interface ResolvedRedisConfig {
+  url: string;
+  adapter: 'redis-streams' | 'redis';
+  keyPrefix: string;
+  clientOptions: Record<string, unknown>;
 }
 
 /** A content type after validation: always the long form. */
@@ -67,4 +96,5 @@ export interface ResolvedConfig {
   events: EventHandlerConfig[];
   hooks: NonNullable<SocketIOConfig['hooks']>;
   maxSubscriptionsPerSocket: number;
+  redis: ResolvedRedisConfig | undefined;
 }

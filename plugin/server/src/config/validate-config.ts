@@ -1,8 +1,10 @@
 import type { ContentAction } from '@strapi-live/client/protocol';
-import type { ContentTypeSettings, PopulateConfig, ResolvedConfig } from './types';
+import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedRedisConfig } from './types';
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
-const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket'];
+const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis'];
+const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
+const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
 const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
 
 /** Thrown for a configuration the plugin cannot run with; the message names the key. */
@@ -65,6 +67,39 @@ function validateContentType(entry: unknown, key: string): ContentTypeSettings {
   return { uid, actions: actionSet, populate: validatePopulate(populate, `${key}.populate`) };
 }
 
+/** A URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function validateRedis(value: unknown): ResolvedRedisConfig | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) throw mustBe('redis', "an object { url: 'redis://host:6379' }", value);
+  for (const key of Object.keys(value)) {
+    if (!REDIS_KEYS.includes(key)) throw mustBe(`redis.${key}`, `absent: redis takes ${REDIS_KEYS.join(', ')}`, value[key]);
+  }
+  const { url, adapter = 'redis-streams', keyPrefix = 'strapi-io', clientOptions = {} } = value;
+  let protocol: string | undefined;
+  try {
+    protocol = typeof url === 'string' ? new URL(url).protocol : undefined;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw mustBe('redis.url', "a Redis URL such as 'redis://127.0.0.1:6379' (or rediss:// for TLS)", typeof url === 'string' ? redactUrl(url) : url);
+  }
+  if (!REDIS_ADAPTERS.includes(adapter as never)) throw mustBe('redis.adapter', `one of ${REDIS_ADAPTERS.join(', ')}`, adapter);
+  if (typeof keyPrefix !== 'string' || !/^[\w.:-]{1,64}$/.test(keyPrefix)) throw mustBe('redis.keyPrefix', 'letters, digits, and . : _ - (at most 64)', keyPrefix);
+  if (!isPlainObject(clientOptions)) throw mustBe('redis.clientOptions', 'an object of options for createClient', clientOptions);
+  return { url: url as string, adapter: adapter as ResolvedRedisConfig['adapter'], keyPrefix, clientOptions };
+}
+
 /**
  * Checks the whole plugin configuration and returns it in its long form. Everything that can be
  * checked without Strapi's registry is checked here, at config load; uids and populate are checked
@@ -119,5 +154,6 @@ export function validateConfig(input: unknown): ResolvedConfig {
     events: events as ResolvedConfig['events'],
     hooks: hooks as ResolvedConfig['hooks'],
     maxSubscriptionsPerSocket: max,
+    redis: validateRedis(config.redis),
   };
 }

@@ -188,14 +188,15 @@ export function createDelivery({
         documentId: dependent.documentId,
         locale: dependent.locale,
         status: dependent.status,
-        eventId: nextEventId(),
+        eventId: dependent.eventId ?? nextEventId(),
         ts: change.ts,
       };
       await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions(dependent.uid, moved), meta);
     }
   }
 
-  async function deliverNow(change: DocumentChange, eventIds: Record<DocumentStatus, string>): Promise<void> {
+  async function deliverNow(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
+    const { eventIds } = change;
     await deliverDependents(change);
     const type = watched.get(change.uid);
     if (!type) return;
@@ -224,16 +225,32 @@ export function createDelivery({
     }
   }
 
+  type Stamped = DocumentChange & { eventIds: Record<DocumentStatus, string> };
+
+  /**
+   * Gives changes this node committed their event ids, in commit order: the ids every node then
+   * sends for them.
+   */
+  function stamp(changes: readonly DocumentChange[]): Stamped[] {
+    return changes.map((change) => ({
+      ...change,
+      eventIds: { published: nextEventId(), draft: nextEventId() },
+      ...(change.dependents ? { dependents: change.dependents.map((dependent) => ({ ...dependent, eventId: nextEventId() })) } : {}),
+    }));
+  }
+
   return {
     stats,
 
-    /** Queues committed changes; event ids are taken now, in commit order. */
-    deliver(changes: DocumentChange[]): void {
-      for (const change of changes) {
-        const eventIds = { published: nextEventId(), draft: nextEventId() };
+    stamp,
+
+    /** Queues committed changes (stamped here, or by the node that committed them). */
+    deliver(changes: readonly DocumentChange[]): void {
+      for (const unstamped of changes) {
+        const change = unstamped.eventIds ? (unstamped as Stamped) : stamp([unstamped])[0]!;
         const key = `${change.uid}\u0000${change.documentId}\u0000${change.locale ?? ''}`;
         const run = (chains.get(key) ?? Promise.resolve())
-          .then(() => deliverNow(change, eventIds))
+          .then(() => deliverNow(change))
           .catch((error: Error) => {
             strapi.log.error(`[io] delivering ${change.uid} ${change.documentId} failed: ${error.stack ?? error.message}`);
           });

@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client/protocol';
 import type { SocketSession } from '../auth/principal';
+import type { ClusterEvents } from '../cluster/cluster-bus';
 import { corsFollowingStrapi } from './cors';
 import { forwardForeignUpgrades } from './forward-upgrades';
 
@@ -15,7 +16,7 @@ export interface SocketData {
   lastSubscription?: number;
 }
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
 
 export const DEFAULT_RECOVERY = { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false };
 
@@ -34,7 +35,7 @@ export function recoveryWindow(serverOptions: Partial<ServerOptions>): number {
  * `destroyUpgrade: false` leaves other upgrade requests alone, so Strapi's own `/admin/transfer`
  * websocket keeps working.
  */
-export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>): IoServer {
+export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerOptions>, adapter?: ServerOptions['adapter']): IoServer {
   const httpServer = (strapi.server as unknown as { httpServer: import('node:http').Server }).httpServer;
   const { connectionStateRecovery, cors, ...rest } = serverOptions;
   const io: IoServer = new Server(httpServer, {
@@ -45,12 +46,14 @@ export function createServer(strapi: Core.Strapi, serverOptions: Partial<ServerO
     connectionStateRecovery:
       (connectionStateRecovery as unknown) === false ? undefined : { ...DEFAULT_RECOVERY, ...connectionStateRecovery, skipMiddlewares: false },
     destroyUpgrade: false,
+    // `redis` in the config; otherwise the app's own (serverOptions.adapter, or one set in hooks.init).
+    ...(adapter ? { adapter } : {}),
   });
   forwardForeignUpgrades(httpServer, io.path());
   return io;
 }
 
-export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type IoSocket = import('socket.io').Socket<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
 
 /**
  * Drops the recovery session Socket.IO keeps under a private session id. The in-memory adapter

@@ -109,26 +109,34 @@ export function createCollectionSubscriptions({
 
   const typeOf = (uid: string) => watchedTypeOf(watched, uid);
 
-  // Whatever puts a socket in a query room (subscribe, a move to another group after a role change,
-  // a recovered session's rooms coming back) makes that group one of the query's.
-  io.of('/').adapter.on('join-room', (room: string) => {
-    const parsed = parseQueryRoom(room);
-    const query = parsed && index.get(parsed.queryId);
-    if (query) addRoom(query, parsed.groupKey, room, parsed.subscription);
-  });
-  // A query whose last room is gone (unsubscribed, disconnected) is forgotten: no memory, and no
-  // state reads for its type's writes. A dropped socket's rooms stay live for the recovery window,
-  // so the sweep below catches what `delete-room` found still held.
-  io.of('/').adapter.on('delete-room', (room: string) => {
-    const parsed = parseQueryRoom(room);
-    if (!parsed) return;
-    // A moment later: a socket moved to another group (a role change) leaves one room of the query
-    // and joins another, and must find the query still there.
-    setImmediate(() => {
-      const query = index.get(parsed.queryId);
-      if (query) prune(query);
+  /**
+   * Listens to the adapter's room events (again when an app replaced the adapter in `hooks.init`:
+   * a new adapter is a new emitter).
+   */
+  function watchAdapter(): void {
+    // Whatever puts a socket in a query room (subscribe, a move to another group after a role change,
+    // a recovered session's rooms coming back) makes that group one of the query's.
+    io.of('/').adapter.on('join-room', (room: string) => {
+      const parsed = parseQueryRoom(room);
+      const query = parsed && index.get(parsed.queryId);
+      if (query) addRoom(query, parsed.groupKey, room, parsed.subscription);
     });
-  });
+    // A query whose last room is gone (unsubscribed, disconnected) is forgotten: no memory, and no
+    // state reads for its type's writes. A dropped socket's rooms stay live for the recovery window,
+    // so the sweep below catches what `delete-room` found still held.
+    io.of('/').adapter.on('delete-room', (room: string) => {
+      const parsed = parseQueryRoom(room);
+      if (!parsed) return;
+      // A moment later: a socket moved to another group (a role change) leaves one room of the query
+      // and joins another, and must find the query still there.
+      setImmediate(() => {
+        const query = index.get(parsed.queryId);
+        if (query) prune(query);
+      });
+    });
+  }
+  watchAdapter();
+
   const sweep = setInterval(() => {
     for (const query of [...index.values()]) prune(query);
   }, sweepEvery);
@@ -361,6 +369,9 @@ export function createCollectionSubscriptions({
     pathsOf: (uid: string) => index.pathsOf(uid),
     hasQueries: (uid: string) => index.has(uid),
     uidsWithQueries: () => index.uids(),
+
+    /** The server's adapter was replaced: listen to the new one's room events. */
+    rewire: watchAdapter,
 
     /** How many live queries this node evaluates. */
     get size(): number {

@@ -1,0 +1,137 @@
+import type { Core } from '@strapi/strapi';
+import { Adapter } from 'socket.io-adapter';
+import type { DocumentChange } from '../capture/document-change';
+import type { IoServer } from '../socket/create-server';
+import { decodeChanges, encodeChanges } from './change-codec';
+
+/** How often a node tells the others which paths its live queries read (and when it changed). */
+const ANNOUNCE_EVERY_MS = 1_000;
+const REFRESH_EVERY_MS = 10_000;
+/** A node not heard from for this long is gone (killed, partitioned): its paths are forgotten. */
+const FORGET_AFTER_MS = 35_000;
+
+type Paths = (readonly string[])[];
+type PathEntries = [uid: string, paths: string[][]][];
+
+/** What this node's live queries read, by type. */
+export interface LocalQueries {
+  pathsOf(uid: string): Paths;
+  has(uid: string): boolean;
+  uids(): Iterable<string>;
+}
+
+/** Events nodes send each other through the adapter (`io.serverSideEmit`). */
+export interface ClusterEvents {
+  /** Changes committed on the sending node, encoded by change-codec.ts. */
+  'io:changes': (changes: string) => void;
+  /** The paths the sending node's live queries read, by type. */
+  'io:paths': (node: string, entries: PathEntries) => void;
+}
+
+const pathKey = (path: readonly string[]) => path.join('.');
+
+/**
+ * The plugin's traffic between nodes, over whatever adapter the server has (the Redis adapters,
+ * or one an app sets in `hooks.init`): the node that commits a write sends the change once, with
+ * the states its writer read, and every node delivers it to its own sockets. So that a writer reads
+ * what every node's live queries need, nodes also tell each other which paths those read. With
+ * the default in-memory adapter (one node), nothing is sent.
+ */
+export function createClusterBus({
+  strapi,
+  io,
+  nodeId,
+  local,
+  onRemoteChanges,
+}: {
+  strapi: Core.Strapi;
+  io: IoServer;
+  nodeId: string;
+  local: LocalQueries;
+  onRemoteChanges: (changes: DocumentChange[]) => void;
+}) {
+  const remote = new Map<string, { heard: number; paths: Map<string, Paths> }>();
+  let announced = '';
+  let announcedAt = 0;
+
+  /** Whether the adapter reaches other nodes (the in-memory one only warns on serverSideEmit). */
+  const clustered = () => io.of('/').adapter.serverSideEmit !== Adapter.prototype.serverSideEmit;
+
+  function send<E extends keyof ClusterEvents>(event: E, ...args: Parameters<ClusterEvents[E]>): void {
+    try {
+      // Redis down: the adapter's own promise fails; it is logged once by the Redis client.
+      const sent = (io.serverSideEmit as (event: string, ...args: unknown[]) => unknown)(event, ...args);
+      if (sent instanceof Promise) sent.catch(() => {});
+    } catch (error) {
+      strapi.log.warn(`[io] could not send ${event} to the other nodes: ${(error as Error).message}`);
+    }
+  }
+
+  // Server-side events arrive on the main namespace, whichever adapter carries them (a replaced
+  // adapter keeps these listeners).
+  const on = io.on.bind(io) as unknown as (event: string, listener: (...args: unknown[]) => void) => void;
+  on('io:changes', (text) => {
+    try {
+      onRemoteChanges(decodeChanges(text as string));
+    } catch (error) {
+      strapi.log.warn(`[io] ignored a change record from another node: ${(error as Error).message}`);
+    }
+  });
+  on('io:paths', (node, entries) => {
+    if (typeof node !== 'string' || !Array.isArray(entries)) return;
+    remote.set(node, { heard: Date.now(), paths: new Map(entries as PathEntries) });
+  });
+
+  function localEntries(): PathEntries {
+    return [...local.uids()].sort().map((uid) => [uid, local.pathsOf(uid).map((path) => [...path])]);
+  }
+
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [node, { heard }] of remote) if (now - heard > FORGET_AFTER_MS) remote.delete(node);
+    if (!clustered()) return;
+    const entries = localEntries();
+    const text = JSON.stringify(entries);
+    if (text === announced && now - announcedAt < REFRESH_EVERY_MS) return;
+    announced = text;
+    announcedAt = now;
+    send('io:paths', nodeId, entries);
+  }, ANNOUNCE_EVERY_MS);
+  timer.unref();
+
+  return {
+    /** Sends changes this node committed to the other nodes (nothing without a cluster adapter). */
+    publish(changes: readonly DocumentChange[]): void {
+      if (changes.length > 0 && clustered()) send('io:changes', encodeChanges(changes));
+    },
+
+    /** Paths live queries on `uid` read on any node: what a write of `uid` here must load. */
+    pathsOf(uid: string): Paths {
+      const own = local.pathsOf(uid);
+      if (remote.size === 0) return own;
+      const all = new Map(own.map((path) => [pathKey(path), path]));
+      for (const { paths } of remote.values()) for (const path of paths.get(uid) ?? []) all.set(pathKey(path), path);
+      return [...all.values()];
+    },
+
+    /** Whether any node has live queries on `uid`. */
+    hasQueries(uid: string): boolean {
+      if (local.has(uid)) return true;
+      for (const { paths } of remote.values()) if (paths.has(uid)) return true;
+      return false;
+    },
+
+    /** The types with live queries on any node. */
+    uids(): Set<string> {
+      const all = new Set(local.uids());
+      for (const { paths } of remote.values()) for (const uid of paths.keys()) all.add(uid);
+      return all;
+    },
+
+    close(): void {
+      clearInterval(timer);
+    },
+  };
+}
+
+export type ClusterBus = ReturnType<typeof createClusterBus>;
