@@ -22,6 +22,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
           'api::comment.comment',
         ],
         // No socket.serverOptions.cors: Socket.IO follows strapi::cors in config/middlewares.ts.
+        // Many nodes on one database (REDIS_URL set): every node delivers every change to its sockets.
+        ...(env('REDIS_URL') ? { redis: { url: env('REDIS_URL'), keyPrefix: env('REDIS_KEY_PREFIX', 'strapi-io') } } : {}),
       },
     },
   };

@@ -11,6 +11,8 @@ export { useExampleApp } from './use-example-app';
 export type { Listener } from './use-example-app';
 export { spyOnServer } from './server-spy';
 export { createPostgresDatabase, usePostgresDatabase } from './postgres';
+export { assertRedis, deleteRedisKeys, startNode, useCluster } from './cluster';
+export type { Cluster, ClusterNode, ClusterOptions, DocumentJson, IoMethod, StartNodeOptions } from './cluster';
 export { createRandom } from './random';
 export type { Random } from './random';
 export type { ServerMessage, ServerSpy } from './server-spy';

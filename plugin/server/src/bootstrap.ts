@@ -2,6 +2,7 @@ import type {} from './types';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { createIoApi } from './api/io-api';
+import { emitToReaders } from './api/emit-to-readers';
 import { createAccessControl } from './auth/access-control';
 import { authenticateHandshake } from './auth/authenticate-handshake';
 import type { Authenticated } from './auth/authenticate-handshake';
@@ -55,7 +56,6 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0 };
   const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
-  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries });
 
   // Other nodes: changes committed there are delivered here, and a write here reads what their
   // live queries need too.
@@ -65,7 +65,12 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     nodeId: randomUUID(),
     local: { pathsOf: queries.pathsOf, has: queries.hasQueries, uids: queries.uidsWithQueries },
     onRemoteChanges: (changes) => delivery.deliver(changes),
+    onRemoteAccess: (change) => permissions.applyRemote(change),
+    onRemoteEmit: (emit) => {
+      emitToReaders(strapi, io, access, emit).catch((error: Error) => strapi.log.warn(`[io] $io.emit from another node failed here: ${error.message}`));
+    },
   });
+  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries, cluster: bus });
   const states = createStateLoader({
     strapi,
     models: modelsOf(strapi),
@@ -86,7 +91,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     },
     states,
   );
-  watchPermissionChanges({ strapi, access, sessions });
+  const permissions = watchPermissionChanges({ strapi, access, sessions, publish: (change) => bus.publishAccess(change) });
 
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();

@@ -8,6 +8,8 @@ import type { Sessions } from '../socket/sessions';
 import { ackForError, fail } from '../socket/ack';
 import type { EntitySubscriptions, SubscriberSocket } from '../subscriptions/entity-subscriptions';
 import { isReservedRoom, rooms } from '../subscriptions/rooms';
+import { emitToReaders } from './emit-to-readers';
+import type { ReadersEmit } from './emit-to-readers';
 
 export interface EmitOptions<T = unknown> {
   /** Sent as `<singularName>:<event>`. */
@@ -55,6 +57,7 @@ export function createIoApi({
   sessions,
   subscriptions,
   queries,
+  cluster,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -63,6 +66,8 @@ export function createIoApi({
   sessions: Sessions;
   subscriptions: EntitySubscriptions;
   queries: { readonly size: number };
+  /** Passes `emit` calls on to the other nodes. */
+  cluster: { publishEmit(emit: ReadersEmit): void };
 }) {
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
     const local = io.of('/').sockets.get(socketId);
@@ -97,14 +102,8 @@ export function createIoApi({
      * @example await strapi.$io.emit({ event: 'notification', schema: 'api::article.article', data })
      */
     async emit<T>({ event, schema, data }: EmitOptions<T>): Promise<void> {
-      const model = strapi.getModel(schema as never) as { info?: { singularName?: string } } | undefined;
-      if (!model?.info?.singularName) throw new Error(`$io.emit: unknown content type "${schema}"`);
-      const name = `${model.info.singularName}:${event}`;
-      for (const groupKey of access.groupKeys()) {
-        if (!(await access.canRead(groupKey, schema, 'find'))) continue;
-        const payload = await access.sanitize(groupKey, schema, data);
-        io.local.to(rooms.group(groupKey)).emit(name, payload);
-      }
+      await emitToReaders(strapi, io, access, { event, schema, data });
+      cluster.publishEmit({ event, schema, data });
     },
 
     /**

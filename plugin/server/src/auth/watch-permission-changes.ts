@@ -22,37 +22,54 @@ function idOf(event: LifecycleEvent): number | null {
   return typeof id === 'number' ? id : null;
 }
 
+/** A change to who may read what: the model written, the lifecycle action, the row (null: many rows). */
+export interface AccessChange {
+  uid: string;
+  action: string;
+  id: number | null;
+}
+
+/** Other nodes apply a change again this long after hearing of it, in case they heard before its commit. */
+const REMOTE_REAPPLY_MS = 500;
+
 /**
  * Keeps every socket's rights current: a changed role or permission makes its groups recompute their
  * abilities before the next event; a changed or deleted user or API token re-authenticates the
- * sockets that use it (a blocked user or a revoked token is disconnected at once).
+ * sockets that use it (a blocked user or a revoked token is disconnected at once). Changes made on
+ * this node are handed to `publish` for the other nodes, whose changes come in through the
+ * returned `applyRemote`.
  */
 export function watchPermissionChanges({
   strapi,
   access,
   sessions,
+  publish,
 }: {
   strapi: Core.Strapi;
   access: AccessControl;
   sessions: Sessions;
-}): void {
-  const onChange = (event: LifecycleEvent) => {
-    const uid = event.model.uid;
+  publish: (change: AccessChange) => void;
+}): { applyRemote(change: AccessChange): void } {
+  const apply = ({ uid, action, id }: AccessChange) => {
     let work: Promise<void> = Promise.resolve();
     if (ROLE_MODELS.includes(uid)) {
       access.invalidate((p) => p.kind === 'public' || p.kind === 'user');
-      if (uid === 'plugin::users-permissions.role' && event.action.startsWith('afterDelete')) work = sessions.recheckAll('user');
+      if (uid === 'plugin::users-permissions.role' && action.startsWith('afterDelete')) work = sessions.recheckAll('user');
     } else if (uid === USER_MODEL) {
-      const id = idOf(event);
       work = id === null ? sessions.recheckAll('user') : sessions.recheckRoom(rooms.user(id));
     } else if (uid === TOKEN_MODEL) {
-      const id = idOf(event);
       access.invalidate((p) => p.kind === 'api-token' && (id === null || p.tokenId === id));
       work = id === null ? sessions.recheckAll('api-token') : sessions.recheckRoom(rooms.token(id));
     } else if (uid === TOKEN_PERMISSION_MODEL) {
       access.invalidate((p) => p.kind === 'api-token' && p.tokenType === 'custom');
     }
     work.catch((error: Error) => strapi.log.error(`[io] re-checking sockets after a change of ${uid} failed: ${error.message}`));
+  };
+
+  const onChange = (event: LifecycleEvent) => {
+    const change: AccessChange = { uid: event.model.uid, action: event.action, id: idOf(event) };
+    apply(change);
+    publish(change);
   };
 
   strapi.db.lifecycles.subscribe({
@@ -64,4 +81,14 @@ export function watchPermissionChanges({
     afterDelete: onChange,
     afterDeleteMany: onChange,
   } as never);
+
+  return {
+    applyRemote(change: AccessChange): void {
+      if (typeof change?.uid !== 'string' || typeof change.action !== 'string' || (change.id !== null && typeof change.id !== 'number')) return;
+      apply(change);
+      // The lifecycle fires inside the writer's transaction: a node that rereads the rights before
+      // that commits would keep the old ones, so it reads them again a moment later.
+      setTimeout(() => apply(change), REMOTE_REAPPLY_MS).unref();
+    },
+  };
 }

@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { Adapter } from 'socket.io-adapter';
+import type { ReadersEmit } from '../api/emit-to-readers';
+import type { AccessChange } from '../auth/watch-permission-changes';
 import type { DocumentChange } from '../capture/document-change';
 import type { IoServer } from '../socket/create-server';
 import { decodeChanges, encodeChanges } from './change-codec';
@@ -26,6 +28,10 @@ export interface ClusterEvents {
   'io:changes': (changes: string) => void;
   /** The paths the sending node's live queries read, by type. */
   'io:paths': (node: string, entries: PathEntries) => void;
+  /** A role, permission, user or API token changed on the sending node. */
+  'io:access': (change: AccessChange) => void;
+  /** `strapi.$io.emit` was called on the sending node. */
+  'io:emit': (emit: ReadersEmit) => void;
 }
 
 const pathKey = (path: readonly string[]) => path.join('.');
@@ -43,12 +49,16 @@ export function createClusterBus({
   nodeId,
   local,
   onRemoteChanges,
+  onRemoteAccess,
+  onRemoteEmit,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
   nodeId: string;
   local: LocalQueries;
   onRemoteChanges: (changes: DocumentChange[]) => void;
+  onRemoteAccess: (change: AccessChange) => void;
+  onRemoteEmit: (emit: ReadersEmit) => void;
 }) {
   const remote = new Map<string, { heard: number; paths: Map<string, Paths> }>();
   let announced = '';
@@ -77,6 +87,8 @@ export function createClusterBus({
       strapi.log.warn(`[io] ignored a change record from another node: ${(error as Error).message}`);
     }
   });
+  on('io:access', (change) => onRemoteAccess(change as AccessChange));
+  on('io:emit', (emit) => onRemoteEmit(emit as ReadersEmit));
   on('io:paths', (node, entries) => {
     if (typeof node !== 'string' || !Array.isArray(entries)) return;
     remote.set(node, { heard: Date.now(), paths: new Map(entries as PathEntries) });
@@ -103,6 +115,16 @@ export function createClusterBus({
     /** Sends changes this node committed to the other nodes (nothing without a cluster adapter). */
     publish(changes: readonly DocumentChange[]): void {
       if (changes.length > 0 && clustered()) send('io:changes', encodeChanges(changes));
+    },
+
+    /** Passes a `strapi.$io.emit` call on to the other nodes. */
+    publishEmit(emit: ReadersEmit): void {
+      if (clustered()) send('io:emit', emit);
+    },
+
+    /** Tells the other nodes that who may read what changed here. */
+    publishAccess(change: AccessChange): void {
+      if (clustered()) send('io:access', change);
     },
 
     /** Paths live queries on `uid` read on any node: what a write of `uid` here must load. */

@@ -77,7 +77,11 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
       const subscriber = await connect('subscriber');
       adapter = createPubSubAdapter(publisher, subscriber, { key: config.keyPrefix }) as unknown as RedisAdapter['adapter'];
     } else {
-      adapter = createStreamsAdapter(publisher, { streamName: `${config.keyPrefix}:stream`, sessionKeyPrefix: `${config.keyPrefix}:session:` });
+      adapter = createStreamsAdapter(publisher, {
+        streamName: `${config.keyPrefix}:stream`,
+        channelPrefix: config.keyPrefix,
+        sessionKeyPrefix: `${config.keyPrefix}:session:`,
+      });
     }
     started = true;
     return {
