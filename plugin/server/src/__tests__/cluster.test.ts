@@ -220,4 +220,35 @@ describe('a cluster of two nodes', () => {
       await a.documents(PERMISSION, 'create', { data: { action: `${CATEGORY}.find`, role: permission!.role.id } });
     }
   });
+
+  it('a live query held only on node B, through a relation, is matched on what node A read for it', async () => {
+    const [a, b] = [node(0), node(1)];
+    const CATEGORY = 'api::category.category';
+    // The Document Service does not fill uid fields: the slugs are given.
+    const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const newsName = unique('Cluster news');
+    const otherName = unique('Cluster other');
+    const news = await a.documents(CATEGORY, 'create', { data: { name: newsName, slug: slug(newsName) } });
+    const other = await a.documents(CATEGORY, 'create', { data: { name: otherName, slug: slug(otherName) } });
+    const onB = await watch(b, 'articles by category slug');
+    const ack = (await onB.socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { category: { slug: { $eq: news.slug } } } })) as { id: string };
+    // Node A learns within about a second which paths node B's live queries read.
+    await sleep(1_500);
+    const title = unique('By category');
+    const { documentId } = await a.documents(ARTICLE, 'create', { data: { title, category: news.documentId }, status: 'published' });
+    await a.documents(ARTICLE, 'update', { documentId, data: { title: `${title}, edited` }, status: 'published' });
+    await a.documents(ARTICLE, 'update', { documentId, data: { category: other.documentId }, status: 'published' });
+    const moved = (await a.documents(ARTICLE, 'findOne', { documentId, populate: ['category'] })) as { category: { slug: string } | null };
+    expect(moved.category?.slug, 'the article moved to the other category').toBe(other.slug);
+    const statsBefore = await b.stats();
+    await expectDelivered([onB], {
+      [onB.label]: [
+        `article:create ${documentId} ${JSON.stringify(title)} sub=${ack.id}`,
+        `article:update ${documentId} ${JSON.stringify(`${title}, edited`)} sub=${ack.id}`,
+        `article:delete ${documentId} sub=${ack.id}`,
+      ],
+    });
+    // Decided on the states node A read inside its writes: node B asked its database nothing.
+    expect((await b.stats()).fallbackReads - statsBefore.fallbackReads).toBe(0);
+  });
 });
