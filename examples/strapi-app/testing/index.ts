@@ -19,3 +19,5 @@ export { assertRedis, deleteRedisKeys } from './redis-probe';
 export { createRandom } from './random';
 export type { Random } from './random';
 export type { ServerMessage, ServerSpy } from './server-spy';
+export { startBalancer } from './balancer';
+export type { Balancer } from './balancer';

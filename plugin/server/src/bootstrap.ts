@@ -10,6 +10,7 @@ import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
 import { createClusterBus } from './cluster/cluster-bus';
+import { createClusterRecovery } from './cluster/cluster-recovery';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
@@ -44,25 +45,39 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   await assertPopulatesMatchSchemas(strapi, config);
 
   const redis = config.redis ? await connectRedisAdapter(strapi, config.redis) : undefined;
-  // Content events are emitted by each node to its own sockets, which Redis adapters do not keep
-  // for replay: until the plugin replays them itself, a socket that comes back starts a new
-  // session (the SDK subscribes again and reads REST), rather than recovering one that misses them.
-  const serverOptions = redis ? { ...config.serverOptions, connectionStateRecovery: false as never } : config.serverOptions;
+  const serverOptions = config.serverOptions;
   const io = createServer(strapi, serverOptions, redis?.adapter);
   const access = createAccessControl({ strapi });
   const audience = createAudience(io, recoveryWindow(serverOptions));
   const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
-  const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0 };
+  const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0, movedIn: 0, replayed: 0 };
   const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
+  const nodeId = randomUUID();
+  // Many nodes: what each sends its own sockets is kept for recovery here, on any node.
+  const recovery =
+    recoveryWindow(serverOptions) > 0
+      ? createClusterRecovery({
+          strapi,
+          io,
+          nodeId,
+          windowMs: recoveryWindow(serverOptions),
+          audience,
+          barrier: () => delivery.barrier(),
+          adopt: (roomsOfSession, held) => queries.adopt(roomsOfSession, held),
+          endGhost: (sid) => audience.end(sid),
+          stats,
+        })
+      : undefined;
+  if (redis) recovery?.install(io.of('/').adapter);
 
   // Other nodes: changes committed there are delivered here, and a write here reads what their
   // live queries need too.
   const bus = createClusterBus({
     strapi,
     io,
-    nodeId: randomUUID(),
+    nodeId,
     local: { pathsOf: queries.pathsOf, has: queries.hasQueries, uids: queries.uidsWithQueries },
     onRemoteChanges: (changes) => delivery.deliver(changes),
     onRemoteAccess: (change) => permissions.applyRemote(change),
@@ -138,6 +153,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     }
     sessions.attach(socket, authenticated);
     if (socket.recovered) forgetRecoverySession(io, socket);
+    recovery?.arrive(socket).catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} from another node failed: ${error.stack ?? error}`));
     registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));
@@ -166,6 +182,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       sessions.close();
       queries.close();
       bus.close();
+      recovery?.close();
       await redis?.close();
     },
   });
@@ -173,6 +190,9 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const adapter = io.of('/').adapter;
   await config.hooks.init?.({ strapi, $io });
   // The seed's recipe: `$io.server.adapter(createAdapter(pubClient, subClient))` in hooks.init.
-  if (io.of('/').adapter !== adapter) queries.rewire();
+  if (io.of('/').adapter !== adapter) {
+    queries.rewire();
+    if (bus.clustered()) recovery?.install(io.of('/').adapter);
+  }
   strapi.log.info(`[io] Socket.IO ready; real-time events for ${[...watched.keys()].join(', ') || 'no content type'}`);
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { contentEvents, useCluster } from 'example-strapi-app/testing';
+import { connect, contentEvents, record, startBalancer, useCluster } from 'example-strapi-app/testing';
 import type { ClusterNode, Listener } from 'example-strapi-app/testing';
 
 /**
@@ -185,7 +185,8 @@ describe('a cluster of two nodes', () => {
     expect.soft((await a.io('getSocketsInRoom', id)).map((socket) => socket.id), "getSocketsInRoom on node A (node B's socket)").toEqual([id]);
 
     await a.io('sendPrivateMessage', id, 'hello', 1);
-    const hellos = (watcher: Watcher) => watcher.received.filter(({ event }) => event === 'hello').map(({ args }) => `hello ${JSON.stringify(args)}`);
+    // The last argument is the connection state recovery offset, as on one node.
+    const hellos = (watcher: Watcher) => watcher.received.filter(({ event }) => event === 'hello').map(({ args }) => `hello ${JSON.stringify(args.slice(0, -1))}`);
     await expectDelivered([onB], { [onB.label]: ['hello [1]'] }, hellos);
   });
 
@@ -250,5 +251,97 @@ describe('a cluster of two nodes', () => {
     });
     // Decided on the states node A read inside its writes: node B asked its database nothing.
     expect((await b.stats()).fallbackReads - statsBefore.fallbackReads).toBe(0);
+  });
+
+  it('a client moved from node A to node B during writes recovers there: every event once, in order', async () => {
+    const [a, b] = [node(0), node(1)];
+    const balancer = await startBalancer(a.url);
+    try {
+      const prefix = unique('Moving');
+      const docs: { documentId: string }[] = [];
+      for (let i = 0; i < 3; i++) docs.push(await a.documents(ARTICLE, 'create', { data: { title: `${prefix} ${i} start` }, status: 'published' }));
+      // Back 300 ms after the cut: several writes happen while it is away, more after it is back.
+      const socket = await connect(balancer.url, { reconnection: true, reconnectionDelay: 300, reconnectionDelayMax: 300, randomizationFactor: 0 });
+      const moving: Watcher = { socket, received: record(socket), label: 'moved from A to B', node: b };
+      const control = await watch(a, 'stays on A');
+      try {
+        for (const watcher of [moving, control]) {
+          expect(await watcher.socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: prefix } } }), watcher.label).toMatchObject({ success: true, id: '1' });
+          expect(await watcher.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: docs[0]!.documentId }), watcher.label).toMatchObject({ success: true });
+        }
+        await settle([moving, control]);
+        clear([moving, control]);
+        const before = await b.stats();
+
+        // Writes through both nodes; after the 8th the balancer sends new connections to B and cuts
+        // the open ones: the client reconnects (to B) while the writes go on.
+        // They go on until 8 more were made after it is back.
+        let back: number | undefined;
+        for (let round = 1; round < (back ?? 200) + 8; round++) {
+          const title = round % 7 === 0 ? `Left ${round}` : `${prefix} ${round % 3} round ${round}`;
+          await (round % 2 ? a : b).documents(ARTICLE, 'update', { documentId: docs[round % 3]!.documentId, data: { title }, status: 'published' });
+          if (round === 8) {
+            balancer.pointTo(b.url);
+            balancer.cut();
+            await sleep(20);
+            expect(socket.connected, 'the client saw the cut').toBe(false);
+          }
+          if (round > 8 && back === undefined && socket.connected) back = round;
+        }
+        expect(back, 'the moved client reconnected').toBeDefined();
+        expect(socket.recovered, 'the moved client recovered its session on node B').toBe(true);
+
+        // Per document, the same events in the same order as the socket that never moved.
+        const withIds = (watcher: Watcher) =>
+          describeEvents(watcher).map((line, i) => `${line} ${(contentEvents(watcher.received)[i]!.args[1] as { eventId: string }).eventId}`);
+        const byDocument = (watcher: Watcher) => {
+          const lines: Record<string, string[]> = {};
+          for (const line of withIds(watcher)) (lines[line.split(' ')[1]!] ??= []).push(line);
+          return lines;
+        };
+        await settle([moving, control], () => isDeepStrictEqual(byDocument(moving), byDocument(control)));
+        expect(byDocument(moving)).toEqual(byDocument(control));
+        expect(new Set(withIds(moving)).size, 'no event twice').toBe(withIds(moving).length);
+        // Node B took the session over from A and sent it what it missed meanwhile.
+        const after = await b.stats();
+        expect(after.movedIn - before.movedIn, 'sessions node B took over').toBe(1);
+        expect(after.replayed - before.replayed, 'events node B replayed to it').toBeGreaterThan(1);
+        console.log(`moved client: ${withIds(moving).length} events (back after write ${back}), ${after.replayed - before.replayed} replayed by node B`);
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await balancer.close();
+    }
+  });
+
+  it('a client that drops and comes back to the same node recovers there, with what it missed', async () => {
+    const [a, b] = [node(0), node(1)];
+    const balancer = await startBalancer(b.url);
+    try {
+      const { documentId } = await a.documents(ARTICLE, 'create', { data: { title: unique('Blink') }, status: 'published' });
+      const socket = await connect(balancer.url, { reconnection: true, reconnectionDelay: 300, reconnectionDelayMax: 300, randomizationFactor: 0 });
+      const back: Watcher = { socket, received: record(socket), label: 'dropped, back on B', node: b };
+      try {
+        expect(await socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: documentId })).toMatchObject({ success: true });
+        // An event first: a client recovers from the offset of the last event it got.
+        const titles = [unique('Blink zero')];
+        await a.documents(ARTICLE, 'update', { documentId, data: { title: titles[0] }, status: 'published' });
+        await settle([back], () => describeEvents(back).length === 1);
+        const before = await b.stats();
+        balancer.cut();
+        titles.push(unique('Blink one'), unique('Blink two'));
+        for (const [i, title] of titles.slice(1).entries()) await (i ? b : a).documents(ARTICLE, 'update', { documentId, data: { title }, status: 'published' });
+        const expected = titles.map((title) => `article:update ${documentId} ${JSON.stringify(title)}`);
+        await settle([back], () => socket.connected && isDeepStrictEqual(describeEvents(back), expected));
+        expect(socket.recovered).toBe(true);
+        expect(describeEvents(back)).toEqual(expected);
+        expect((await b.stats()).movedIn - before.movedIn, 'sessions node B took from another node').toBe(0);
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await balancer.close();
+    }
   });
 });

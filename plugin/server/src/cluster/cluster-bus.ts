@@ -150,6 +150,9 @@ export function createClusterBus({
       return all;
     },
 
+    /** Whether the server's adapter reaches other nodes. */
+    clustered,
+
     close(): void {
       clearInterval(timer);
     },

@@ -63,9 +63,9 @@ export interface RedisConfig {
   /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
   url: string;
   /**
-   * `'redis-streams'` (default): `@socket.io/redis-streams-adapter`, whose sessions and missed
-   * packets live in Redis, so connection state recovery works across nodes. `'redis'`: the classic
-   * `@socket.io/redis-adapter` (Redis pub/sub; recovery only on the node a socket left).
+   * `'redis-streams'` (default): `@socket.io/redis-streams-adapter`. `'redis'`: the classic
+   * `@socket.io/redis-adapter` (Redis pub/sub). Connection state recovery works across nodes with
+   * both (the plugin hands sessions over itself; see cluster/cluster-recovery.ts).
    */
   adapter?: 'redis-streams' | 'redis';
   /** Prefix of the Redis keys, streams and channels the plugin uses (default `'strapi-io'`), so apps can share one Redis. */

@@ -23,6 +23,10 @@ export interface DeliveryStats {
   stateReads: number;
   /** Database reads for live queries the matcher could not decide on a state. */
   fallbackReads: number;
+  /** Sessions recovered on this node from another node (many nodes only). */
+  movedIn: number;
+  /** Packets sent to sockets that recovered from another node, for what they missed. */
+  replayed: number;
 }
 
 /**
@@ -259,6 +263,14 @@ export function createDelivery({
           if (chains.get(key) === run) chains.delete(key);
         });
       }
+    },
+
+    /**
+     * Resolves once every change queued so far has been delivered; changes queued later are not
+     * waited for (a socket handed to another node is cut off at this point).
+     */
+    async barrier(): Promise<void> {
+      await Promise.all([...chains.values()]);
     },
 
     /** Resolves when every queued change has been delivered (used by destroy and tests). */

@@ -54,6 +54,11 @@ export function createAudience(io: IoServer, windowMs: number) {
       return release(socketId) !== undefined;
     },
 
+    /** The socket recovered on another node: its ghost goes as if its window were over. */
+    end(socketId: string): void {
+      release(socketId)?.onExpire();
+    },
+
     close(): void {
       for (const ghost of ghosts.values()) clearTimeout(ghost.timer);
       ghosts.clear();

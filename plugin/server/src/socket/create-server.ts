@@ -4,16 +4,25 @@ import type { ServerOptions } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@strapi-live/client/protocol';
 import type { SocketSession } from '../auth/principal';
 import type { ClusterEvents } from '../cluster/cluster-bus';
+import type { QueryDefinition } from '../subscriptions/query-definition';
 import { corsFollowingStrapi } from './cors';
 import { forwardForeignUpgrades } from './forward-upgrades';
 
 /**
  * What the plugin keeps on a socket (`socket.data`, which Socket.IO restores with a recovered
- * session): its principal, and the last collection-subscription id it was given.
+ * session): its principal, the last collection-subscription id it was given, and the queries it
+ * holds (so that the node it recovers on, which may be another, can evaluate them).
  */
 export interface SocketData {
   io?: SocketSession;
   lastSubscription?: number;
+  queries?: Record<string, HeldQuery>;
+}
+
+/** A collection query a socket holds, by query id: its definition and the locale it reads. */
+export interface HeldQuery {
+  def: QueryDefinition;
+  locale: string | null;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;

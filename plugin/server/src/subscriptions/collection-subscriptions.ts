@@ -4,7 +4,7 @@ import type { AccessControl } from '../auth/access-control';
 import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
-import type { IoServer } from '../socket/create-server';
+import type { IoServer, SocketData } from '../socket/create-server';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
@@ -169,6 +169,24 @@ export function createCollectionSubscriptions({
     };
   }
 
+  /** The node's live query for a definition, compiled and filed if it is new here. */
+  function ownQuery(def: QueryDefinition, locale: string | null, compiled = compileFilter(def.filters, def.uid, models, dialect)): LiveQuery {
+    const existing = index.get(def.id);
+    if (existing) return existing;
+    const query: LiveQuery = {
+      id: def.id,
+      scope: scopeKey(def.uid, def.status, locale),
+      paths: compiled.paths,
+      ...(compiled.index ? { index: compiled.index } : {}),
+      def,
+      compiled,
+      rooms: new Map(),
+      roomList: undefined,
+    };
+    file(query);
+    return query;
+  }
+
   async function liveQuery(def: QueryDefinition, locale: string | undefined): Promise<LiveQuery> {
     const existing = index.get(def.id);
     if (existing) return existing;
@@ -182,18 +200,7 @@ export function createCollectionSubscriptions({
         throw new AckError('INVALID_QUERY', `The database refuses these filters: ${(error as Error).message.split('\n')[0]!.slice(0, 300)}`);
       }
     }
-    const query: LiveQuery = {
-      id: def.id,
-      scope: scopeKey(def.uid, def.status, locale ?? null),
-      paths: compiled.paths,
-      ...(compiled.index ? { index: compiled.index } : {}),
-      def,
-      compiled,
-      rooms: new Map(),
-      roomList: undefined,
-    };
-    file(query);
-    return query;
+    return ownQuery(def, locale ?? null, compiled);
   }
 
   /**
@@ -320,6 +327,8 @@ export function createCollectionSubscriptions({
         id = again === undefined ? String((socket.data.lastSubscription = (socket.data.lastSubscription ?? 0) + 1)) : parseQueryRoom(again)!.subscription;
       }
       const room = rooms.query(session.groupKey, def.id, id);
+      // Kept with the socket, so that a node it recovers on (maybe another) can evaluate it.
+      (socket.data.queries ??= {})[def.id] = { def, locale: locale ?? null };
       addRoom(query, session.groupKey, room, id);
       await socket.join(room);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
@@ -345,6 +354,7 @@ export function createCollectionSubscriptions({
       }
       if (room === undefined) throw new AckError('NOT_FOUND', 'This connection holds no such subscription');
       await socket.leave(room);
+      if (socket.data.queries) delete socket.data.queries[parseQueryRoom(room)!.queryId];
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
       const query = index.get(parseQueryRoom(room)!.queryId);
       if (query) prune(query);
@@ -364,6 +374,26 @@ export function createCollectionSubscriptions({
     matcherOf,
     matchesNow,
     judge,
+
+    /**
+     * Makes this node evaluate the queries of a session that recovers here from another node, for
+     * its rooms, before the socket joins them (it is sent what it missed first). Returns the rooms
+     * whose query the session does not carry (they would stay silent; the caller gives up).
+     */
+    adopt(roomsToAdopt: Iterable<string>, held: SocketData['queries']): string[] {
+      const unknown: string[] = [];
+      for (const room of roomsToAdopt) {
+        const parsed = parseQueryRoom(room);
+        if (!parsed) continue;
+        const entry = held?.[parsed.queryId];
+        if (!entry || entry.def.id !== parsed.queryId || !watched.has(entry.def.uid)) {
+          unknown.push(room);
+          continue;
+        }
+        addRoom(ownQuery(entry.def, entry.locale), parsed.groupKey, room, parsed.subscription);
+      }
+      return unknown;
+    },
 
     /** Paths the live queries on `uid` read (what a write of `uid` must load). */
     pathsOf: (uid: string) => index.pathsOf(uid),

@@ -1,0 +1,261 @@
+import type { Core } from '@strapi/strapi';
+import type { Adapter } from 'socket.io-adapter';
+import type { Audience } from '../socket/audience';
+import { rooms as roomNames } from '../subscriptions/rooms';
+import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
+import { createRecoveryLog, mergeMissed } from './recovery-log';
+import type { LoggedPacket } from './recovery-log';
+
+/** A session Socket.IO asked to keep (`persistSession`), until it recovers or its window ends. */
+interface StoredSession {
+  sid: string;
+  pid: string;
+  rooms: string[];
+  data: SocketData;
+  disconnectedAt: number;
+  /** The node it is being handed to. */
+  takenBy?: string;
+}
+
+/** What the node holding a session answers a node the client came back to. */
+interface TakeAnswer {
+  node: string;
+  session: { sid: string; pid: string; rooms: string[]; data: SocketData };
+}
+interface PacketsAnswer {
+  packets: Pick<LoggedPacket, 'data' | 'key'>[];
+}
+
+/** A session restored here from another node, until its socket is connected and caught up. */
+interface Arrival {
+  holder: string;
+  pid: string;
+  offset: string;
+  rooms: string[];
+}
+
+type Packet = { type: number; id?: number; data: unknown[] };
+type Options = { rooms: Set<string>; except?: Set<string>; flags?: { local?: boolean; volatile?: boolean } };
+type Ack<T> = (answer: T | null) => void;
+
+const EVENT = 2;
+/** How long an arrival waits to be completed by its socket's connection (auth may refuse it). */
+const ARRIVAL_TTL_MS = 30_000;
+
+const storable = (packet: Packet, opts: Options) => packet.type === EVENT && packet.id === undefined && opts.flags?.volatile === undefined;
+
+/** A content event's id (`[event, payload, meta]`): the same on every node that sends it. */
+function keyOf(data: readonly unknown[]): string | undefined {
+  const meta = data[2] as { eventId?: unknown } | undefined;
+  return typeof meta?.eventId === 'string' ? `event:${meta.eventId}` : undefined;
+}
+
+/**
+ * Connection state recovery across nodes. Socket.IO's Redis adapters keep for replay only what
+ * went through Redis, and the plugin's content events do not: each node delivers changes to its own
+ * sockets (`io.local`). So each node keeps, for the recovery window, what it sent to its rooms, with
+ * its own offsets; a client that comes back to the node it left recovers there, as on one node.
+ *
+ * A client that comes back to another node (B) is handed over by the one it left (A), in two steps
+ * that leave no gap and no duplicate:
+ * 1. B asks every node for the session (`io:recovery-take`); A answers with its rooms and data and
+ *    goes on recording for it. B restores the socket without its subscription rooms.
+ * 2. Once the socket is authenticated, B starts evaluating its rooms (its queries come with the
+ *    session data) and asks A for what it sent them after the client's offset (`io:recovery-packets`).
+ *    A answers after delivering every change it had received, which includes every change B
+ *    delivered before step 2 (the request travels after them through Redis), and forgets the
+ *    session. B finishes delivering what it had received (which includes every change of A's
+ *    answer), sends A's packets, then its own since step 2 that A's did not carry (by event id),
+ *    and only then joins the rooms.
+ * If A cannot answer (killed), the socket is closed and its session forgotten: the client comes
+ * back with a new one, and the SDK subscribes again and reads.
+ */
+export function createClusterRecovery({
+  strapi,
+  io,
+  nodeId,
+  windowMs,
+  audience,
+  barrier,
+  adopt,
+  endGhost,
+  stats,
+}: {
+  strapi: Core.Strapi;
+  io: IoServer;
+  nodeId: string;
+  windowMs: number;
+  audience: Audience;
+  /** Resolves when every change received so far has been delivered here. */
+  barrier: () => Promise<void>;
+  /** Makes this node evaluate a session's query rooms; returns rooms it cannot. */
+  adopt: (rooms: string[], held: SocketData['queries']) => string[];
+  /** The session recovered elsewhere: drop what this node kept counting for it. */
+  endGhost: (sid: string) => void;
+  stats: { movedIn: number; replayed: number };
+}) {
+  const log = createRecoveryLog({ tag: nodeId.slice(0, 8), windowMs });
+  const sessions = new Map<string, StoredSession>();
+  const arrivals = new Map<string, Arrival>();
+  /** Sessions given up on: not kept again when their socket closes. */
+  const abandoned = new Set<string>();
+
+  const expired = (session: StoredSession) => session.disconnectedAt + windowMs < Date.now();
+  const cleanup = setInterval(() => {
+    for (const [pid, session] of sessions) if (expired(session)) sessions.delete(pid);
+    abandoned.clear();
+  }, Math.max(1_000, Math.min(windowMs, 60_000)));
+  cleanup.unref();
+
+  /** Asks every other node; resolves with the answers that came (a dead node's never does). */
+  function ask<T>(event: string, ...args: unknown[]): Promise<(T | null)[]> {
+    return new Promise((resolve) => {
+      const emit = io.serverSideEmit as unknown as (event: string, ...rest: unknown[]) => unknown;
+      try {
+        const sent = emit.call(io, event, ...args, (_error: Error | null, answers: (T | null)[] | undefined) => resolve(answers ?? []));
+        if (sent instanceof Promise) sent.catch(() => resolve([]));
+      } catch {
+        resolve([]);
+      }
+    });
+  }
+
+  const on = io.on.bind(io) as unknown as (event: string, listener: (...args: never[]) => void) => void;
+
+  on('io:recovery-take', (pid: string, offset: string, requester: string, ack: Ack<TakeAnswer>) => {
+    if (typeof ack !== 'function') return;
+    const session = typeof pid === 'string' ? sessions.get(pid) : undefined;
+    if (!session || expired(session) || session.takenBy || typeof offset !== 'string' || !log.holds(offset)) return ack(null);
+    session.takenBy = String(requester);
+    const { sid, rooms, data } = session;
+    ack({ node: nodeId, session: { sid, pid, rooms, data } });
+  });
+
+  on('io:recovery-packets', (pid: string, offset: string, requester: string, ack: Ack<PacketsAnswer>) => {
+    if (typeof ack !== 'function') return;
+    const session = typeof pid === 'string' ? sessions.get(pid) : undefined;
+    if (!session || session.takenBy !== requester) return ack(null);
+    barrier()
+      .then(() => {
+        // In one go after the barrier: nothing is delivered here between the list and the end.
+        const packets = log.after(offset, new Set(session.rooms));
+        sessions.delete(pid);
+        endGhost(session.sid);
+        ack(packets ? { packets: packets.map(({ data, key }) => ({ data: [...data], key })) } : null);
+      })
+      .catch((error: Error) => {
+        strapi.log.warn(`[io] handing session ${session.sid} over to another node failed: ${error.message}`);
+        ack(null);
+      });
+  });
+
+  /** Records a packet this node sends and gives it its offset. */
+  function recordAndStamp(packet: Packet, opts: Options, key: string | undefined): void {
+    const offset = log.record(packet.data.slice(), { rooms: opts.rooms, except: opts.except }, key);
+    packet.data.push(offset);
+  }
+
+  return {
+    /** Makes the namespace's adapter (any: Redis, or one an app set) keep sessions this way. */
+    install(adapter: Adapter): void {
+      const target = adapter as unknown as Record<string, unknown>;
+      const broadcast = (adapter.broadcast as (packet: Packet, opts: Options) => unknown).bind(adapter);
+      target.broadcast = (packet: Packet, opts: Options) => {
+        // Local emits (the plugin's content events) never reach Redis: recorded here. Others get
+        // their offset in addOffsetIfNecessary, here and on every node that delivers them.
+        if (opts.flags?.local && storable(packet, opts)) recordAndStamp(packet, opts, keyOf(packet.data));
+        return broadcast(packet, opts);
+      };
+      // Cluster adapters (the streams one) call this with the Redis stream id of a broadcast, on
+      // the node that sent it and on every node that delivers it: the same key everywhere.
+      target.addOffsetIfNecessary = (packet: Packet, opts: Options, streamOffset: string) => {
+        if (storable(packet, opts)) recordAndStamp(packet, opts, `stream:${streamOffset}`);
+      };
+      // Also what bootstrap's forgetRecoverySession deletes from.
+      target.sessions = sessions;
+      target.persistSession = (session: Omit<StoredSession, 'disconnectedAt'>) => {
+        if (abandoned.delete(session.pid)) return;
+        sessions.set(session.pid, { sid: session.sid, pid: session.pid, rooms: session.rooms, data: session.data, disconnectedAt: Date.now() });
+      };
+      target.restoreSession = (pid: string, offset: string) => restore(pid, offset);
+    },
+
+    /**
+     * For every connection: a session restored from another node is caught up and joins its rooms
+     * (after authentication, which may have refused it). False when it had to be given up.
+     */
+    async arrive(socket: IoSocket): Promise<boolean> {
+      const arrival = arrivals.get(socket.id);
+      if (!arrival) return true;
+      arrivals.delete(socket.id);
+      const rooms = new Set(arrival.rooms);
+      const watching = `recovering:${socket.id}`;
+      // Its rooms count as listened to from here on: this node records what it sends them.
+      const silent = adopt(arrival.rooms, socket.data.queries);
+      audience.remember(watching, rooms, 'transport close', () => {});
+      const mark = log.mark();
+      const answers = await ask<PacketsAnswer>('io:recovery-packets', arrival.pid, arrival.offset, nodeId);
+      const fromHolder = answers.find((answer) => answer && Array.isArray(answer.packets));
+      // Every change the holder's packets came from reached this node before its answer did (one
+      // Redis connection, in order): once they are delivered here too, this node's record of them
+      // is complete, and none of them can still reach the socket after it joins its rooms.
+      await barrier();
+      try {
+        if (!socket.connected) return false;
+        // Its credentials now put it in another group (a user's new role): its rooms are the old
+        // group's, so it starts over rather than keep them.
+        const group = socket.data.io ? roomNames.group(socket.data.io.groupKey) : undefined;
+        const problem = !fromHolder ? 'the node it left did not answer' : silent.length > 0 ? `no query for ${silent.length} room(s)` : !group || !rooms.has(group) ? 'its group changed' : undefined;
+        if (problem) {
+          strapi.log.warn(`[io] socket ${socket.id} could not be recovered from another node (${problem}); it reconnects with a new session`);
+          abandoned.add(arrival.pid);
+          // 'forced close': the client reconnects by itself, and gets a new session.
+          socket.conn.close();
+          return false;
+        }
+        stats.movedIn += 1;
+        for (const { data, key } of mergeMissed(fromHolder!.packets, log.since(mark, rooms))) {
+          const offset = log.record(data, { rooms: [socket.id] }, key);
+          (socket.emit as unknown as (...args: unknown[]) => void)(...data, offset);
+          stats.replayed += 1;
+        }
+        socket.join([...rooms]);
+        return true;
+      } finally {
+        audience.forget(watching);
+      }
+    },
+
+    /** How many packets are kept for recovery (for stats). */
+    get kept(): number {
+      return log.size;
+    },
+
+    close(): void {
+      clearInterval(cleanup);
+      sessions.clear();
+      arrivals.clear();
+    },
+  };
+
+  async function restore(pid: string, offset: string) {
+    const own = sessions.get(pid);
+    if (own) {
+      sessions.delete(pid);
+      if (expired(own) || own.takenBy) return null;
+      const missed = log.after(offset, new Set(own.rooms));
+      if (!missed) return null;
+      return { sid: own.sid, pid, rooms: own.rooms, data: own.data, missedPackets: missed.map(({ data, offset: id }) => [...data, id]) };
+    }
+    const answers = await ask<TakeAnswer>('io:recovery-take', pid, offset, nodeId);
+    const found = answers.find((answer) => answer?.session?.pid === pid);
+    if (!found) return null;
+    const { sid, rooms, data } = found.session;
+    arrivals.set(sid, { holder: found.node, pid, offset, rooms });
+    setTimeout(() => arrivals.delete(sid), ARRIVAL_TTL_MS).unref();
+    // Its own room only: the others are joined once it has what it missed.
+    return { sid, pid, rooms: [], data, missedPackets: [] };
+  }
+}
+
+export type ClusterRecovery = ReturnType<typeof createClusterRecovery>;
