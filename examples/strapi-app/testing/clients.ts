@@ -4,15 +4,24 @@ import type { Core } from '@strapi/strapi';
 
 export type Received = { event: string; args: unknown[] };
 
-/** A real socket.io-client connection; resolves once connected, rejects with the connect_error. */
+/**
+ * A real socket.io-client connection; resolves once connected, rejects with the connect_error (of
+ * the first attempt: a socket with `reconnection: true` keeps trying by itself once connected).
+ */
 export function connect(url: string, options: Partial<ManagerOptions & SocketOptions> = {}): Promise<Socket> {
   const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
+    const connected = () => {
+      socket.off('connect_error', failed);
+      resolve(socket);
+    };
+    const failed = (error: Error) => {
+      socket.off('connect', connected);
       socket.close();
       reject(error);
-    });
+    };
+    socket.once('connect', connected);
+    socket.once('connect_error', failed);
   });
 }
 

@@ -17,6 +17,11 @@ export interface ClusterOptions {
   nodes?: number;
   /** Extra environment for every node. */
   env?: Record<string, string>;
+  /**
+   * The Redis the nodes use, instead of REDIS_URL: a URL, or a function read when the nodes boot
+   * (for a Redis the file starts itself, in a beforeAll registered before useCluster).
+   */
+  redisUrl?: string | (() => string);
 }
 
 export interface Cluster {
@@ -35,12 +40,17 @@ const nodeName = (index: number) => (index < 26 ? String.fromCharCode(65 + index
 /**
  * For a test file: a fresh PostgreSQL database, a Redis key prefix of its own, and `nodes` example
  * apps on them (booted one after the other: Strapi syncs the schema on boot, two at once would
- * race), stopped and dropped after the file. Redis must run (REDIS_URL, default
- * redis://127.0.0.1:6379); the file fails, never skips, when it does not.
+ * race), stopped and dropped after the file (a node the test killed is left as it is). Redis must
+ * run (`options.redisUrl`, else REDIS_URL, default redis://127.0.0.1:6379); the file fails, never
+ * skips, when it does not.
  */
 export function useCluster(options: ClusterOptions = {}): Cluster {
   const count = options.nodes ?? 2;
-  const redisUrl = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redisUrlOf = (): string => {
+    const given = typeof options.redisUrl === 'function' ? options.redisUrl() : options.redisUrl;
+    return given ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  };
+  let redisUrl = typeof options.redisUrl === 'function' ? undefined : redisUrlOf();
   const keyPrefix = `strapi-io-test-${randomBytes(5).toString('hex')}`;
   const started: ClusterNode[] = [];
   let ready = false;
@@ -48,14 +58,15 @@ export function useCluster(options: ClusterOptions = {}): Cluster {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    await assertRedis(redisUrl);
+    const url = (redisUrl = redisUrlOf());
+    await assertRedis(url);
     database = await createPostgresDatabase();
     for (let index = 0; index < count; index++) {
       const node = await startNode({
         name: nodeName(index),
         env: {
           ...database.env,
-          REDIS_URL: redisUrl,
+          REDIS_URL: url,
           REDIS_KEY_PREFIX: keyPrefix,
           SEED_EXAMPLE_CONTENT: index === 0 ? 'true' : 'false',
           ...options.env,
@@ -88,7 +99,7 @@ export function useCluster(options: ClusterOptions = {}): Cluster {
     } catch (error) {
       problems.push(`drop of database ${database?.name}: ${(error as Error).message}`);
     }
-    await deleteRedisKeys(redisUrl, keyPrefix).catch(() => {});
+    if (redisUrl) await deleteRedisKeys(redisUrl, keyPrefix).catch(() => {});
     if (problems.length) throw new Error(`Cluster teardown:\n${problems.join('\n')}`);
   }, 120_000);
 
@@ -101,7 +112,10 @@ export function useCluster(options: ClusterOptions = {}): Cluster {
     get nodes() {
       return running();
     },
-    redis: { url: redisUrl, keyPrefix },
+    get redis() {
+      if (!redisUrl) throw new Error('The cluster Redis is not known yet (read in beforeAll)');
+      return { url: redisUrl, keyPrefix };
+    },
     get database() {
       if (!database) throw new Error('The cluster database does not exist yet (created in beforeAll)');
       return { name: database.name, env: database.env };

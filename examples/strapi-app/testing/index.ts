@@ -16,6 +16,8 @@ export type { Cluster, ClusterOptions } from './cluster';
 export { startNode } from './cluster-node';
 export type { ClusterNode, DocumentJson, IoMethod, StartNodeOptions } from './cluster-node';
 export { assertRedis, deleteRedisKeys } from './redis-probe';
+export { freePort, startRedisServer } from './redis-server';
+export type { RedisServer } from './redis-server';
 export { createRandom } from './random';
 export type { Random } from './random';
 export type { ServerMessage, ServerSpy } from './server-spy';

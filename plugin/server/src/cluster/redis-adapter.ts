@@ -8,8 +8,42 @@ import { redactUrl } from '../config/validate-config';
 /** How long start-up waits for Redis before it fails, and the longest pause between reconnects. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 2_000;
+/** How long shutting down waits for the replies to commands already sent, before dropping them. */
+const CLOSE_TIMEOUT_MS = 2_000;
 
 type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * Commands the Socket.IO Redis adapters send without keeping the promise: PUBLISH (every
+ * `serverSideEmit`, so every change this node sends the others, and every response), SUBSCRIBE and
+ * the like in their constructors and `close`, SET of a session. The Redis client rejects a command
+ * in flight when the connection drops (Redis killed, network cut), and every queued one when it is
+ * destroyed; dropped, such a rejection is unhandled and ends the Node process.
+ */
+const FIRE_AND_FORGET = ['publish', 'sPublish', 'set', 'subscribe', 'pSubscribe', 'sSubscribe', 'unsubscribe', 'pUnsubscribe', 'sUnsubscribe'];
+
+/**
+ * Gives the fire-and-forget commands of `client` (and of its duplicates: the streams adapter makes
+ * its reading and subscribing clients with `duplicate()`) a rejection handler. Their failures are
+ * the outage the 'error' listener logs; callers that keep the promise still see the rejection.
+ */
+function handleDroppedReplies<C extends RedisClient>(client: C): C {
+  const methods = client as unknown as Record<string, unknown>;
+  for (const name of FIRE_AND_FORGET) {
+    const original = methods[name];
+    if (typeof original !== 'function') continue;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      const reply = (original as (...args: unknown[]) => unknown).apply(this, args);
+      if (reply && typeof (reply as Promise<unknown>).catch === 'function') (reply as Promise<unknown>).catch(() => {});
+      return reply;
+    };
+  }
+  const duplicate = methods.duplicate as (...args: unknown[]) => RedisClient;
+  methods.duplicate = function (this: unknown, ...args: unknown[]) {
+    return handleDroppedReplies(duplicate.apply(this, args));
+  };
+  return client;
+}
 
 export interface RedisAdapter {
   /** For `new Server(httpServer, { adapter })`. */
@@ -29,7 +63,7 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
   const clients: RedisClient[] = [];
 
   async function connect(role: string): Promise<RedisClient> {
-    const client = createClient({
+    const client = handleDroppedReplies(createClient({
       ...config.clientOptions,
       url: config.url,
       socket: {
@@ -39,7 +73,7 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
         // after, keep trying with a short back-off: Redis outages end.
         reconnectStrategy: (retries: number, cause: Error) => (started ? Math.min(100 * 2 ** retries, MAX_RETRY_DELAY_MS) : cause),
       },
-    });
+    }));
     let down = false;
     client.on('error', (error: Error) => {
       if (!started || down) return;
@@ -70,6 +104,25 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
     }
   }
 
+  /**
+   * Closes a client after the replies to what it sent, for CLOSE_TIMEOUT_MS at most. `close()`
+   * waits for every queued command: while Redis is down (the client keeps them for its return),
+   * forever. Without a connection there is nothing to wait for.
+   */
+  async function shut(client: RedisClient): Promise<void> {
+    if (!client.isReady) return release(client);
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      client.close().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) release(client);
+  }
+
   try {
     const publisher = await connect('publisher');
     let adapter: RedisAdapter['adapter'];
@@ -87,7 +140,7 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
     return {
       adapter,
       async close() {
-        await Promise.all(clients.map((client) => client.close().catch(() => release(client))));
+        await Promise.all(clients.map(shut));
       },
     };
   } catch (error) {
