@@ -4,7 +4,9 @@
  */
 export default [
   'plugin/vitest.config.mts',
+  'plugin/vitest.postgres.config.mts',
   'client/vitest.config.mts',
+  'client/vitest.postgres.config.mts',
   'react/vitest.config.mts',
   'vue/vitest.config.mts',
   'examples/e2e/vitest.config.mts',

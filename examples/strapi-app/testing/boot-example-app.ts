@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Core } from '@strapi/strapi';
+import { createPostgresDatabase } from './postgres';
 
 const require = createRequire(import.meta.url);
 const appDir = path.resolve(__dirname, '..');
@@ -39,15 +40,19 @@ function restoreProcessListeners(saved: Listeners): void {
 
 /**
  * Boots the real example Strapi app in this process: compiled config and APIs from `dist/`, the
- * plugin from the workspace, a fresh SQLite file in a temporary folder, an ephemeral port, no
- * admin panel. One per test file (Strapi is a process-wide singleton).
+ * plugin from the workspace, a fresh SQLite file in a temporary folder (or PostgreSQL database,
+ * with STRAPI_TEST_DATABASE=postgres), an ephemeral port, no admin panel. One per test file (Strapi
+ * is a process-wide singleton).
  */
 export async function bootExampleApp(options: BootOptions = {}): Promise<ExampleApp> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'strapi-live-'));
+  // STRAPI_TEST_DATABASE=postgres (the *-postgres test projects): a PostgreSQL database of its own.
+  const database = process.env.STRAPI_TEST_DATABASE === 'postgres' && !options.env?.DATABASE_CLIENT ? await createPostgresDatabase() : undefined;
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
     PORT: '0',
     DATABASE_FILENAME: path.join(tmp, 'data.db'),
+    ...database?.env,
     STRAPI_TELEMETRY_DISABLED: 'true',
     BROWSER: 'false',
     STRAPI_HIDE_STARTUP_MESSAGE: 'true',
@@ -70,6 +75,9 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     }
     rmSync(tmp, { recursive: true, force: true });
   };
+  const dropDatabase = async () => {
+    await database?.drop().catch((error: Error) => console.warn(`could not drop test database ${database.name}: ${error.message}`));
+  };
   // Under jsdom, some of Strapi's bundled CommonJS (users-permissions) derives its own file URL from
   // `document.baseURI` and then cannot `createRequire` it: hide `document` while Strapi loads.
   const documentDescriptor = Object.getOwnPropertyDescriptor(globalThis, 'document');
@@ -84,6 +92,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
   } catch (error) {
     await strapi.destroy().catch(() => {});
     restore();
+    await dropDatabase();
     throw error;
   } finally {
     if (documentDescriptor) Object.defineProperty(globalThis, 'document', documentDescriptor);
@@ -96,6 +105,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     async stop() {
       await strapi.destroy();
       restore();
+      await dropDatabase();
     },
   };
 }
