@@ -81,11 +81,19 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     local: { pathsOf: queries.pathsOf, has: queries.hasQueries, uids: queries.uidsWithQueries },
     onRemoteChanges: (changes) => delivery.deliver(changes),
     onRemoteAccess: (change) => permissions.applyRemote(change),
+    onSocketRequest: (request) => ioApi.onLocalSocket(request),
     onRemoteEmit: (emit) => {
       emitToReaders(strapi, io, access, emit).catch((error: Error) => strapi.log.warn(`[io] $io.emit from another node failed here: ${error.message}`));
     },
   });
-  const $io = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries, cluster: bus });
+  // Redis was lost: changes committed on other nodes meanwhile never reached this one. Its clients
+  // are told to read again (the SDK refetches its live queries), and its paths announced again.
+  redis?.onReturn(() => {
+    bus.reannounce();
+    io.local.emit('io:resync', { reason: 'The server lost contact with the other nodes for a while: read again what you show' });
+  });
+  const ioApi = createIoApi({ strapi, io, access, delivery, sessions, subscriptions, queries, cluster: bus });
+  const $io = ioApi.api;
   const states = createStateLoader({
     strapi,
     models: modelsOf(strapi),

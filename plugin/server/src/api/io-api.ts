@@ -66,8 +66,8 @@ export function createIoApi({
   sessions: Sessions;
   subscriptions: EntitySubscriptions;
   queries: { readonly size: number };
-  /** Passes `emit` calls on to the other nodes. */
-  cluster: { publishEmit(emit: ReadersEmit): void };
+  /** Passes `emit` calls on to the other nodes, and entity subscriptions to the node of a socket. */
+  cluster: { publishEmit(emit: ReadersEmit): void; onOwner(request: SocketRequest): Promise<unknown> };
 }) {
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
     const local = io.of('/').sockets.get(socketId);
@@ -76,15 +76,29 @@ export function createIoApi({
     return remote as unknown as SocketLike | undefined;
   }
 
-  /** Runs a subscription change on a socket and answers as the client's acknowledgement would. */
-  async function onSocket<T extends object>(socketId: string, change: (socket: SocketLike) => Promise<T>): Promise<Ack<T>> {
-    const socket = await findSocket(socketId);
-    if (!socket) return fail('NOT_FOUND', `No connected socket ${socketId}`);
+  /**
+   * Runs a subscription change on a socket and answers as the client's acknowledgement would. A
+   * socket of another node is changed there: only its node knows its group's rights.
+   */
+  async function onSocket<T extends object>(request: SocketRequest, change: (socket: SocketLike) => Promise<T>): Promise<Ack<T>> {
+    const socket = io.of('/').sockets.get(request.socketId) as unknown as SocketLike | undefined;
+    if (!socket) {
+      const answer = (await cluster.onOwner(request)) as Ack<T> | null | undefined;
+      return answer ?? fail('NOT_FOUND', `No connected socket ${request.socketId}`);
+    }
     try {
       return { success: true, ...(await change(socket)) };
     } catch (error) {
       return ackForError(error);
     }
+  }
+
+  /** What another node's `subscribeToEntity` / `unsubscribeFromEntity` asks of this one. */
+  async function onLocalSocket(request: SocketRequest): Promise<unknown> {
+    if (!io.of('/').sockets.has(request.socketId)) return null;
+    return request.op === 'subscribe-entity'
+      ? api.subscribeToEntity(request.socketId, request.uid, request.id)
+      : api.unsubscribeFromEntity(request.socketId, request.uid, request.id);
   }
 
   async function socketsIn(room: string): Promise<SocketInfo[]> {
@@ -174,12 +188,12 @@ export function createIoApi({
      * @example await strapi.$io.subscribeToEntity(socketId, 'api::article.article', documentId)
      */
     async subscribeToEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
-      return onSocket(socketId, (socket) => subscriptions.subscribe(socket, { uid, id }));
+      return onSocket({ op: 'subscribe-entity', socketId, uid, id }, (socket) => subscriptions.subscribe(socket, { uid, id }));
     },
 
     /** @example await strapi.$io.unsubscribeFromEntity(socketId, 'api::article.article', documentId) */
     async unsubscribeFromEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
-      return onSocket(socketId, (socket) => subscriptions.unsubscribe(socket, { uid, id }));
+      return onSocket({ op: 'unsubscribe-entity', socketId, uid, id }, (socket) => subscriptions.unsubscribe(socket, { uid, id }));
     },
 
     /** @example const subs = await strapi.$io.getEntitySubscriptions(socketId) */
@@ -212,8 +226,16 @@ export function createIoApi({
       await delivery.idle();
     },
   };
-  return api;
+  return { api, onLocalSocket };
 }
 
 /** The type of `strapi.$io`. */
-export type SocketIO = ReturnType<typeof createIoApi>;
+export type SocketIO = ReturnType<typeof createIoApi>['api'];
+
+/** An entity subscription change for a socket that may be on another node. */
+export interface SocketRequest {
+  op: 'subscribe-entity' | 'unsubscribe-entity';
+  socketId: string;
+  uid: string;
+  id: string | number;
+}

@@ -1,13 +1,18 @@
 import type { Core } from '@strapi/strapi';
 import { Adapter } from 'socket.io-adapter';
 import type { ReadersEmit } from '../api/emit-to-readers';
+import type { SocketRequest } from '../api/io-api';
 import type { AccessChange } from '../auth/watch-permission-changes';
 import type { DocumentChange } from '../capture/document-change';
 import type { IoServer } from '../socket/create-server';
 import { decodeChanges, encodeChanges } from './change-codec';
 
-/** How often a node tells the others which paths its live queries read (and when it changed). */
-const ANNOUNCE_EVERY_MS = 1_000;
+/**
+ * How often a node looks whether the paths its live queries read changed, and tells the others. A
+ * write made on another node before it hears of a new query carries no states for it: the query is
+ * then decided by a database read (see deliver-changes.ts), so this only bounds that extra cost.
+ */
+const ANNOUNCE_EVERY_MS = 250;
 const REFRESH_EVERY_MS = 10_000;
 /** A node not heard from for this long is gone (killed, partitioned): its paths are forgotten. */
 const FORGET_AFTER_MS = 35_000;
@@ -32,6 +37,8 @@ export interface ClusterEvents {
   'io:access': (change: AccessChange) => void;
   /** `strapi.$io.emit` was called on the sending node. */
   'io:emit': (emit: ReadersEmit) => void;
+  /** A change to the entity subscriptions of a socket: the node that has it answers. */
+  'io:on-socket': (request: SocketRequest, answer: (result: unknown) => void) => void;
 }
 
 const pathKey = (path: readonly string[]) => path.join('.');
@@ -51,6 +58,7 @@ export function createClusterBus({
   onRemoteChanges,
   onRemoteAccess,
   onRemoteEmit,
+  onSocketRequest,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -59,6 +67,8 @@ export function createClusterBus({
   onRemoteChanges: (changes: DocumentChange[]) => void;
   onRemoteAccess: (change: AccessChange) => void;
   onRemoteEmit: (emit: ReadersEmit) => void;
+  /** Runs a request for a socket if it is on this node; null when it is not. */
+  onSocketRequest: (request: SocketRequest) => Promise<unknown>;
 }) {
   const remote = new Map<string, { heard: number; paths: Map<string, Paths> }>();
   let announced = '';
@@ -89,6 +99,15 @@ export function createClusterBus({
   });
   on('io:access', (change) => onRemoteAccess(change as AccessChange));
   on('io:emit', (emit) => onRemoteEmit(emit as ReadersEmit));
+  on('io:on-socket', (request, answer) => {
+    if (typeof answer !== 'function') return;
+    onSocketRequest(request as SocketRequest)
+      .then((result) => (answer as (result: unknown) => void)(result ?? null))
+      .catch((error: Error) => {
+        strapi.log.warn(`[io] a request from another node for a socket failed here: ${error.message}`);
+        (answer as (result: unknown) => void)(null);
+      });
+  });
   on('io:paths', (node, entries) => {
     if (typeof node !== 'string' || !Array.isArray(entries)) return;
     remote.set(node, { heard: Date.now(), paths: new Map(entries as PathEntries) });
@@ -122,6 +141,22 @@ export function createClusterBus({
       if (clustered()) send('io:emit', emit);
     },
 
+    /** Asks the node that has a socket to run `request` for it; null when no node has it. */
+    onOwner(request: SocketRequest): Promise<unknown> {
+      if (!clustered()) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const emit = io.serverSideEmit as unknown as (event: string, ...args: unknown[]) => unknown;
+        try {
+          const sent = emit.call(io, 'io:on-socket', request, (_error: Error | null, answers: unknown[] | undefined) =>
+            resolve((answers ?? []).find((answer) => answer !== null && answer !== undefined) ?? null),
+          );
+          if (sent instanceof Promise) sent.catch(() => resolve(null));
+        } catch {
+          resolve(null);
+        }
+      });
+    },
+
     /** Tells the other nodes that who may read what changed here. */
     publishAccess(change: AccessChange): void {
       if (clustered()) send('io:access', change);
@@ -152,6 +187,11 @@ export function createClusterBus({
 
     /** Whether the server's adapter reaches other nodes. */
     clustered,
+
+    /** Announces this node's paths again at the next tick (Redis came back: announcements may have been lost). */
+    reannounce(): void {
+      announced = '';
+    },
 
     close(): void {
       clearInterval(timer);

@@ -8,6 +8,8 @@ import { redactUrl } from '../config/validate-config';
 /** How long start-up waits for Redis before it fails, and the longest pause between reconnects. */
 const CONNECT_TIMEOUT_MS = 5_000;
 const MAX_RETRY_DELAY_MS = 2_000;
+/** After Redis is back, how long before this node's clients are told to read again. */
+const RETURN_SETTLE_MS = 250;
 /** How long shutting down waits for the replies to commands already sent, before dropping them. */
 const CLOSE_TIMEOUT_MS = 2_000;
 
@@ -48,6 +50,8 @@ function handleDroppedReplies<C extends RedisClient>(client: C): C {
 export interface RedisAdapter {
   /** For `new Server(httpServer, { adapter })`. */
   adapter: ReturnType<typeof createStreamsAdapter>;
+  /** Runs `listener` each time Redis is reachable again after an outage. */
+  onReturn(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +65,9 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
   const where = redactUrl(config.url);
   let started = false;
   const clients: RedisClient[] = [];
+  /** Roles whose client lost Redis; when the last one is back, `onReturn` listeners run. */
+  const down = new Set<string>();
+  const returnListeners: (() => void)[] = [];
 
   async function connect(role: string): Promise<RedisClient> {
     const client = handleDroppedReplies(createClient({
@@ -74,16 +81,16 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
         reconnectStrategy: (retries: number, cause: Error) => (started ? Math.min(100 * 2 ** retries, MAX_RETRY_DELAY_MS) : cause),
       },
     }));
-    let down = false;
     client.on('error', (error: Error) => {
-      if (!started || down) return;
-      down = true;
-      strapi.log.error(`[io] Redis at ${where} (${role}) is unreachable: ${error.message}. This node keeps serving its own sockets and catches up when Redis is back.`);
+      if (!started || down.has(role)) return;
+      down.add(role);
+      strapi.log.error(`[io] Redis at ${where} (${role}) is unreachable: ${error.message}. This node keeps serving REST and its own sockets; changes made on other nodes meanwhile do not reach them, and their clients are told to read again when Redis is back.`);
     });
     client.on('ready', () => {
-      if (!down) return;
-      down = false;
+      if (!down.delete(role)) return;
       strapi.log.info(`[io] Redis at ${where} (${role}) is reachable again.`);
+      // The adapter's own reading connections reconnect on the same schedule: give them a moment.
+      if (down.size === 0) setTimeout(() => returnListeners.forEach((listener) => listener()), RETURN_SETTLE_MS).unref();
     });
     try {
       await client.connect();
@@ -139,6 +146,9 @@ export async function connectRedisAdapter(strapi: Core.Strapi, config: ResolvedR
     started = true;
     return {
       adapter,
+      onReturn(listener) {
+        returnListeners.push(listener);
+      },
       async close() {
         await Promise.all(clients.map(shut));
       },

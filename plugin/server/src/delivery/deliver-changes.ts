@@ -208,11 +208,22 @@ export function createDelivery({
       const viewAction = change[status];
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
-      const before = change.states?.before[status] ?? null;
-      const after = viewAction === 'delete' ? null : (change.states?.after[status] ?? null);
-      const states = [before, after].filter((state) => state !== null);
-      const candidates = queries.forStates(type.uid, status, change.locale, states);
-      const reached = await reachedQueries(candidates, before, after, { documentId: change.documentId, locale: change.locale, status });
+      const key = { documentId: change.documentId, locale: change.locale, status };
+      let reached: Reached[];
+      if (change.states) {
+        const before = change.states.before[status] ?? null;
+        const after = viewAction === 'delete' ? null : (change.states.after[status] ?? null);
+        const states = [before, after].filter((state) => state !== null);
+        reached = await reachedQueries(queries.forStates(type.uid, status, change.locale, states), before, after, key);
+      } else {
+        // Written on a node that knew of no live query on the type (this node's first ones were
+        // announced after the write began): nothing to match, so the database says where the
+        // document is now for each query of its scope. Rare, and only in that window.
+        reached = [];
+        for (const query of queries.inScope(type.uid, status, change.locale)) {
+          reached.push({ query, action: (await queries.matchesNow(query, key)) ? 'create' : 'delete' });
+        }
+      }
       for (const emission of await queryEmissions(type.uid, reached)) emissions.push(emission);
       if (emissions.length === 0) continue;
       const meta: EventMeta = {

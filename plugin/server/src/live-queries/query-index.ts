@@ -158,6 +158,14 @@ export function createQueryIndex<Q extends IndexedQuery>() {
       return found;
     },
 
+    /** Every query of a scope (for a change whose states were not read). */
+    inScope(scope: string): Set<Q> {
+      const entry = scopes.get(scope);
+      const found = new Set<Q>(entry?.scanned);
+      for (const index of entry?.indexes.values() ?? []) for (const bucket of index.byKey.values()) for (const query of bucket) found.add(query);
+      return found;
+    },
+
     /** The types that have live queries. */
     uids(): IterableIterator<string> {
       return queryCounts.keys();

@@ -371,6 +371,11 @@ export function createCollectionSubscriptions({
       return found;
     },
 
+    /** Every live query of a view and locale of `uid` that has rooms on this node. */
+    inScope(uid: string, status: 'published' | 'draft', locale: string | null): LiveQuery[] {
+      return [...index.inScope(scopeKey(uid, status, locale))].filter((query) => query.rooms.size > 0);
+    },
+
     matcherOf,
     matchesNow,
     judge,
