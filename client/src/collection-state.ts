@@ -1,6 +1,6 @@
-import type { ContentAction, EventMeta, StrapiDocument } from './protocol';
+import type { ContentAction, DatabaseOrder, EventMeta, StrapiDocument } from './protocol';
 import type { Pagination } from './rest';
-import { canSort, createComparator } from './sort';
+import { canSort, createDatabaseComparator, sameSortKey } from './sort';
 import type { SortField } from './sort';
 
 /**
@@ -45,6 +45,12 @@ export type Outcome =
 
 export interface StateOptions {
   sort: readonly SortField[];
+  /**
+   * How the server's database orders (from the subscribe acknowledgement); SQLite's when absent.
+   * Under a linguistic collation, a document whose place depends on comparing texts is not placed
+   * locally: the outcome is `refetch`.
+   */
+  order?: DatabaseOrder;
   /** Set for a paginated query. */
   page?: { page: number; pageSize: number };
 }
@@ -81,18 +87,34 @@ function withClock<T extends StrapiDocument>(state: CollectionState<T>, meta: Ev
 
 const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
 
-/** Whether `next` is an older version of the document `held` (both carry `updatedAt`). */
-function isOlder(next: StrapiDocument, held: StrapiDocument): boolean {
+/**
+ * Whether `next` is an older version of the document `held` (both carry `updatedAt`). Not after a
+ * discarded draft: the draft becomes a copy of the published version, whose `updatedAt` is older,
+ * and a lagging event it would hide is followed by the event of what came after it anyway.
+ */
+function isOlder(next: StrapiDocument, held: StrapiDocument, meta: EventMeta): boolean {
+  if (meta.cause === 'discardDraft') return false;
   const a = time(next.updatedAt);
   const b = time(held.updatedAt);
   return !Number.isNaN(a) && !Number.isNaN(b) && a < b;
 }
 
-/** Where a document goes among `items` (which must not contain it): before the first that sorts after it. */
-function insertionIndex<T>(items: readonly T[], document: T, compare: (a: unknown, b: unknown) => number): number {
-  const index = items.findIndex((item) => compare(document, item) < 0);
-  return index === -1 ? items.length : index;
+type Compare = (a: unknown, b: unknown) => number | undefined;
+
+/**
+ * Where a document goes among `items` (which must not contain it): before the first that sorts
+ * after it. Undefined when a comparison on the way depends on the database's collation.
+ */
+function insertionIndex<T>(items: readonly T[], document: T, compare: Compare): number | undefined {
+  for (let i = 0; i < items.length; i++) {
+    const order = compare(document, items[i]);
+    if (order === undefined) return undefined;
+    if (order < 0) return i;
+  }
+  return items.length;
 }
+
+const replaceAt = <T>(items: readonly T[], index: number, document: T): T[] => items.map((item, i) => (i === index ? document : item));
 
 function insertAt<T>(items: readonly T[], index: number, document: T): T[] {
   return [...items.slice(0, index), document, ...items.slice(index)];
@@ -135,11 +157,16 @@ function applyToList<T extends StrapiDocument>(
     return { state: { ...state, items: state.items.filter((_, i) => i !== index) }, outcome: 'applied' };
   }
   if (!document) return { state, outcome: 'unchanged' };
-  if (index !== -1 && isOlder(document, state.items[index]!)) return { state, outcome: 'stale' };
+  if (index !== -1 && isOlder(document, state.items[index]!, meta)) return { state, outcome: 'stale' };
   if (!canSort(document, options.sort)) return { state, outcome: 'refetch' };
+  // Same sort values: same place, with no comparison (none a collation could decide).
+  if (index !== -1 && sameSortKey(document, state.items[index], options.sort)) {
+    return { state: { ...state, items: replaceAt(state.items, index, document) }, outcome: 'applied' };
+  }
   const rest = index === -1 ? state.items : state.items.filter((_, i) => i !== index);
-  const compare = createComparator(options.sort);
-  return { state: { ...state, items: insertAt(rest, insertionIndex(rest, document, compare), document) }, outcome: 'applied' };
+  const at = insertionIndex(rest, document, createDatabaseComparator(options.sort, options.order));
+  if (at === undefined) return { state, outcome: 'refetch' };
+  return { state: { ...state, items: insertAt(rest, at, document) }, outcome: 'applied' };
 }
 
 /**
@@ -160,7 +187,7 @@ function applyToPage<T extends StrapiDocument>(
   const { items, pagination } = state;
   const index = items.findIndex((item) => item.documentId === meta.documentId);
   const held = index === -1 ? undefined : items[index];
-  const compare = createComparator(options.sort);
+  const compare = createDatabaseComparator(options.sort, options.order);
   const pageSize = pagination?.pageSize ?? page.pageSize;
   const isFirst = page.page === 1;
   const isLast = pagination ? page.page >= pagination.pageCount : items.length < pageSize;
@@ -177,9 +204,11 @@ function applyToPage<T extends StrapiDocument>(
   if (!canSort(document, options.sort)) return { state, outcome: 'refetch' };
 
   if (held) {
-    if (isOlder(document, held)) return { state, outcome: 'stale' };
+    if (isOlder(document, held, meta)) return { state, outcome: 'stale' };
+    if (sameSortKey(document, held, options.sort)) return { state: { ...state, items: replaceAt(items, index, document) }, outcome: 'applied' };
     const rest = items.filter((_, i) => i !== index);
     const at = insertionIndex(rest, document, compare);
+    if (at === undefined) return { state, outcome: 'refetch' };
     const staysInside = (at > 0 || isFirst) && (at < rest.length || isLast);
     if (!staysInside) return { state, outcome: 'refetch' };
     return { state: { ...state, items: insertAt(rest, at, document) }, outcome: 'applied' };
@@ -188,6 +217,7 @@ function applyToPage<T extends StrapiDocument>(
   // Not on this page. Only page 1 can place it: whatever is not on it comes after it.
   if (!isFirst || !pagination || ambiguous) return { state, outcome: 'refetch' };
   const at = insertionIndex(items, document, compare);
+  if (at === undefined) return { state, outcome: 'refetch' };
   if (action === 'update') {
     if (items.length < pageSize) return { state, outcome: 'refetch' }; // it should have been here
     if (at >= pageSize) return { state, outcome: 'unchanged' }; // after the page before and after

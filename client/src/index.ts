@@ -55,6 +55,7 @@ export type {
   CollectionQuery,
   CollectionSubscriptionAck,
   ContentAction,
+  DatabaseOrder,
   ContentEventListener,
   DeletedDocument,
   DocumentAction,

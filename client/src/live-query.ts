@@ -9,9 +9,10 @@ import type { LiveResult } from './live-result';
 import type { Logger } from './logger';
 import { learnShape, planPopulate, project } from './projection';
 import type { PopulatePlan, Shape } from './projection';
-import type { ContentAction, EventMeta, RestInfo, StrapiDocument } from './protocol';
+import type { ContentAction, DatabaseOrder, EventMeta, RestInfo, StrapiDocument } from './protocol';
 import type { NormalizedQuery, PopulateInput } from './query-options';
 import type { Pagination, RestClient } from './rest';
+import { createRereadScheduler } from './reread';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
 import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
@@ -49,6 +50,10 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private state: CollectionState<T> = emptyState();
   private queue: Queued[] = [];
   private restInfo: RestInfo | undefined;
+  /** How the server's database orders (from its acknowledgement); undefined from an older server. */
+  private order: DatabaseOrder | undefined;
+  /** Events that could not be applied locally ask for a read here: one per burst. */
+  private readonly reread = createRereadScheduler(() => void this.readList());
   private shape: Shape | undefined;
   private generation = 0;
   private fetchingList = false;
@@ -96,6 +101,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   stop(): void {
     this.generation += 1;
+    this.reread.cancel();
     this.fetchingList = false;
     this.settleWaiters();
     clearTimeout(this.retryTimer);
@@ -117,12 +123,13 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   // SubscriptionConsumer
 
-  onActive(rest: RestInfo): void {
+  onActive(rest: RestInfo, order?: DatabaseOrder): void {
     if (rest.kind !== 'collectionType') {
       this.onError(new LiveError('INVALID_QUERY', `${this.query.uid} is a single type: live single types are not supported yet`));
       return;
     }
     this.restInfo = rest;
+    this.order = order;
     this.online = true;
     this.synced = false;
     this.retries = 0;
@@ -131,6 +138,8 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onEvent(document: unknown, meta: EventMeta): void {
     this.queue.push({ document, meta, duringFetch: this.fetchingList });
+    // A read is about to start: this event is part of the burst it reads (and puts it off a little).
+    if (this.reread.pending) this.reread.request();
     this.pump();
   }
 
@@ -175,6 +184,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     if (!rest) return;
     const generation = ++this.generation;
     clearTimeout(this.retryTimer);
+    this.reread.cancel();
     // What arrived before this read was sent is in what it returns: remember it, do not apply it.
     for (const { meta } of this.queue) this.state = recordEvent(this.state, meta);
     this.queue = [];
@@ -283,12 +293,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     const { state, outcome } = applyEvent<T>(
       this.state,
       { action: event.meta.action, document, meta: event.meta, ambiguous: event.duringFetch },
-      { sort: this.query.sort, page: this.query.page },
+      { sort: this.query.sort, page: this.query.page, ...(this.order ? { order: this.order } : {}) },
     );
     this.logOutcome(event.meta, outcome);
     this.state = state;
     if (outcome === 'refetch') {
-      void this.readList();
+      // Hold the events that follow (busy) for the read, which starts once the burst is over.
+      this.busy = true;
+      this.reread.request();
       return;
     }
     if (outcome === 'applied') this.publish();

@@ -119,6 +119,21 @@ export interface RestInfo {
   localized: boolean;
 }
 
+/**
+ * How the server's database orders what a REST `sort` compares, so that the SDK can keep a live list
+ * in the order a REST read returns it.
+ */
+export interface DatabaseOrder {
+  /**
+   * `binary`: text by code point (SQLite; PostgreSQL with a C or POSIX collation), which the SDK
+   * reproduces. `collation`: by a linguistic collation (`a < B < é`), which it does not: a list
+   * sorted by text is read again where its order depends on one.
+   */
+  text: 'binary' | 'collation';
+  /** Where NULL goes in an ascending sort (and the reverse descending): `first` (SQLite, MySQL), `last` (PostgreSQL). */
+  nulls: 'first' | 'last';
+}
+
 /** What a successful `subscribe` acknowledges. */
 export interface CollectionSubscriptionAck {
   /**
@@ -129,6 +144,8 @@ export interface CollectionSubscriptionAck {
   id: string;
   uid: string;
   rest: RestInfo;
+  /** How the database orders a sort; absent from servers before it was sent (then SQLite's order is assumed). */
+  order?: DatabaseOrder;
 }
 
 /** A listener for `<singularName>:<action>` content events. */

@@ -4,11 +4,14 @@
  * `'title:desc'`, `'title:asc,publishedAt:desc'`, `['title', 'id:desc']`, `{ title: 'desc' }`,
  * `[{ title: 'desc' }]`, and dotted relation paths (`'category.name'`, `{ category: { name: 'asc' } }`).
  *
- * Comparison follows SQLite (Strapi's default database): NULL sorts first ascending and last
- * descending, text compares by code point (binary collation: `'B' < 'a'`), numbers numerically,
- * booleans `false < true`, and numbers before text. Rows that tie keep the database's scan order,
- * which is ascending row `id`, so `id` breaks every tie; with no sort at all the order is `id`.
+ * Comparison follows the database, as the subscribe acknowledgement describes it ({@link DatabaseOrder};
+ * SQLite's, Strapi's default, when it does not): NULL sorts first ascending (SQLite, MySQL) or last
+ * (PostgreSQL), text compares by code point (binary collation: `'B' < 'a'`), numbers numerically,
+ * booleans `false < true`, and numbers before text. Under a linguistic collation (`a < B < é`), which
+ * the SDK does not reproduce, {@link createDatabaseComparator} says when an order depends on it.
+ * Strapi appends `id` to a paginated sort, so `id` breaks every tie; with no sort the order is `id`.
  */
+import type { DatabaseOrder } from './protocol';
 
 /** Strapi's `sort` parameter, in any of its REST forms. */
 export type SortInput = string | SortObject | ReadonlyArray<string | SortObject>;
@@ -96,14 +99,18 @@ export function canSort(document: unknown, fields: readonly SortField[]): boolea
   return fields.every(({ path }) => valueAt(document, path) !== MISSING) && valueAt(document, ['id']) !== MISSING;
 }
 
-function rank(value: unknown): number {
-  if (value === null || value === undefined) return 0;
+/** SQLite's order: what a server that does not say its order runs on (it predates saying it). */
+export const SQLITE_ORDER: DatabaseOrder = { text: 'binary', nulls: 'first' };
+
+/** Where a value sorts among the kinds: NULL lowest (or highest), then numbers and booleans, then text. */
+function rank(value: unknown, nulls: DatabaseOrder['nulls']): number {
+  if (value === null || value === undefined) return nulls === 'first' ? 0 : 3;
   if (typeof value === 'number' || typeof value === 'boolean') return 1;
   return 2;
 }
 
 /** Text by code point, as SQLite's BINARY collation compares UTF-8 bytes. */
-function compareText(a: string, b: string): number {
+function compareCodePoints(a: string, b: string): number {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -116,12 +123,29 @@ function compareText(a: string, b: string): number {
   return (a.length - i > 0 ? 1 : 0) - (b.length - j > 0 ? 1 : 0);
 }
 
-/** Compares two sort values ascending. */
-export function compareValues(a: unknown, b: unknown): number {
-  const ra = rank(a);
-  const rb = rank(b);
+const isDigit = (char: string): boolean => char >= '0' && char <= '9';
+const DIGIT_LAYOUT = /^[\d:.TZ+ -]+$/;
+
+/**
+ * Whether two texts have their digits in the same places between the same separators, as REST
+ * writes dates, times and datetimes (`2026-01-31T09:30:00.000Z`): their first difference is then a
+ * digit against a digit, which every collation orders as code points do.
+ */
+function sameDigitLayout(a: string, b: string): boolean {
+  if (a.length !== b.length || !DIGIT_LAYOUT.test(a) || !DIGIT_LAYOUT.test(b)) return false;
+  for (let i = 0; i < a.length; i++) {
+    const digit = isDigit(a[i]!);
+    if (digit !== isDigit(b[i]!) || (!digit && a[i] !== b[i])) return false;
+  }
+  return true;
+}
+
+/** Two sort values ascending in `order`; undefined when a collation the SDK does not reproduce decides. */
+function compareIn(a: unknown, b: unknown, order: DatabaseOrder): number | undefined {
+  const ra = rank(a, order.nulls);
+  const rb = rank(b, order.nulls);
   if (ra !== rb) return ra < rb ? -1 : 1;
-  if (ra === 0) return 0;
+  if (ra !== 1 && ra !== 2) return 0; // both NULL
   if (ra === 1) {
     const x = Number(a);
     const y = Number(b);
@@ -129,24 +153,57 @@ export function compareValues(a: unknown, b: unknown): number {
   }
   const x = typeof a === 'string' ? a : JSON.stringify(a);
   const y = typeof b === 'string' ? b : JSON.stringify(b);
-  return compareText(x, y);
+  const binary = compareCodePoints(x, y);
+  // Equal texts are equal in any (deterministic) collation; different ones go its own way.
+  if (binary === 0 || order.text === 'binary' || sameDigitLayout(x, y)) return binary;
+  return undefined;
 }
 
+/** Compares two sort values ascending: text by code point, NULL first unless `order` says last. */
+export function compareValues(a: unknown, b: unknown, order: Pick<DatabaseOrder, 'nulls'> = SQLITE_ORDER): number {
+  return compareIn(a, b, { text: 'binary', nulls: order.nulls })!;
+}
+
+const ID: SortField = { path: ['id'], direction: 'asc' };
+
 /**
- * A comparator for documents: the sort's fields in order, then ascending `id`.
- *
- * @example
- * [{ id: 1, title: 'a' }, { id: 2, title: 'b' }].sort(createComparator(parseSort('title:desc')));
+ * The database's order of two documents, the sort's fields then ascending `id`; undefined when it
+ * depends on a collation the SDK does not reproduce (two different texts under a linguistic one),
+ * where only a REST read can tell.
  */
-export function createComparator(fields: readonly SortField[]): (a: unknown, b: unknown) => number {
-  const all = [...fields, { path: ['id'], direction: 'asc' } as const];
+export function createDatabaseComparator(fields: readonly SortField[], order: DatabaseOrder = SQLITE_ORDER): (a: unknown, b: unknown) => number | undefined {
+  const all = [...fields, ID];
   return (a, b) => {
     for (const { path, direction } of all) {
       const x = valueAt(a, path);
       const y = valueAt(b, path);
-      const order = compareValues(x === MISSING ? null : x, y === MISSING ? null : y);
-      if (order !== 0) return direction === 'asc' ? order : -order;
+      const result = compareIn(x === MISSING ? null : x, y === MISSING ? null : y, order);
+      if (result === undefined) return undefined;
+      if (result !== 0) return direction === 'asc' ? result : -result;
     }
     return 0;
   };
+}
+
+/**
+ * A comparator for documents: the sort's fields in order, then ascending `id`; text by code point,
+ * NULL first unless `order` says last.
+ *
+ * @example
+ * [{ id: 1, title: 'a' }, { id: 2, title: 'b' }].sort(createComparator(parseSort('title:desc')));
+ */
+export function createComparator(fields: readonly SortField[], order: Pick<DatabaseOrder, 'nulls'> = SQLITE_ORDER): (a: unknown, b: unknown) => number {
+  const compare = createDatabaseComparator(fields, { text: 'binary', nulls: order.nulls });
+  return (a, b) => compare(a, b)!;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  Object.is(a, b) || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
+
+/**
+ * Whether two documents hold the same value at every field of the sort, and the same `id`: then
+ * they sort at the same place, whatever the database's collation (an edit that does not move).
+ */
+export function sameSortKey(a: unknown, b: unknown, fields: readonly SortField[]): boolean {
+  return [...fields, ID].every(({ path }) => sameValue(valueAt(a, path), valueAt(b, path)));
 }

@@ -1,12 +1,15 @@
 import type { Connection } from './connection';
 import { LiveError, isServerErrorCode } from './live-error';
 import type { Logger } from './logger';
-import type { CollectionQuery, CollectionSubscriptionAck, EventMeta, RestInfo } from './protocol';
+import type { CollectionQuery, CollectionSubscriptionAck, DatabaseOrder, EventMeta, RestInfo } from './protocol';
 
 /** What a server subscription tells the live queries that share it. */
 export interface SubscriptionConsumer {
-  /** Subscribed (again): the server now sends its events; read REST and apply them on top. */
-  onActive(rest: RestInfo): void;
+  /**
+   * Subscribed (again): the server now sends its events; read REST and apply them on top. `order`
+   * is how the server's database sorts (undefined from a server that does not say).
+   */
+  onActive(rest: RestInfo, order?: DatabaseOrder): void;
   /** A content event for this subscription (create = entered, update = changed, delete = left). */
   onEvent(document: unknown, meta: EventMeta): void;
   /** The connection dropped: events may be missed until {@link onRecovered} or {@link onActive}. */
@@ -28,6 +31,7 @@ interface Entry {
   attempt: number;
   id?: string;
   rest?: RestInfo;
+  order?: DatabaseOrder;
   error?: LiveError;
   retry?: ReturnType<typeof setTimeout>;
 }
@@ -105,6 +109,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
         }
         link(entry, response.id);
         entry.rest = response.rest;
+        entry.order = response.order;
         entry.state = 'active';
         entry.error = undefined;
         const claimed = pending.filter(({ meta }) => meta.subscription === response.id);
@@ -112,7 +117,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
         if (![...entries.values()].some((other) => other.state === 'subscribing')) pending = [];
         for (const consumer of [...entry.consumers]) {
           for (const { document, meta } of claimed) consumer.onEvent(document, meta);
-          consumer.onActive(response.rest);
+          consumer.onActive(response.rest, response.order);
         }
       },
       (error: LiveError) => {
@@ -208,7 +213,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
       } else {
         entry.consumers.add(consumer);
         if (entry.state === 'active' && entry.rest) {
-          consumer.onActive(entry.rest);
+          consumer.onActive(entry.rest, entry.order);
           // Subscribed, but the connection is down: live again when it recovers (or resubscribes).
           if (!connection.connected) consumer.onOffline();
         }

@@ -65,6 +65,14 @@ describe('applyEvent: order and staleness', () => {
     expect(titles).toEqual(['fresh']);
   });
 
+  it('applies a discarded draft although it carries the published version’s older updatedAt', () => {
+    const edited = fromFetch(emptyState<Doc>(), [doc('a', 'edited draft', { updatedAt: '2026-01-01T00:00:02.000Z' })], undefined);
+    const discard = event('update', { documentId: 'a', title: 'published', updatedAt: '2026-01-01T00:00:01.000Z' }, { cause: 'discardDraft', status: 'draft' });
+    const { titles, outcomes } = run(edited, [discard]);
+    expect(outcomes).toEqual(['applied']);
+    expect(titles).toEqual(['published']);
+  });
+
   it('applies a buffered update newer than the REST read', () => {
     const fetched = fromFetch(emptyState<Doc>(), [doc('a', 'read', { updatedAt: '2026-01-01T00:00:01.000Z' })], undefined);
     const { titles } = run(fetched, [event('update', { documentId: 'a', title: 'later', updatedAt: '2026-01-01T00:00:02.000Z' })]);
@@ -200,5 +208,56 @@ describe('applyEvent: a page stays what a fresh read of it returns', () => {
     const leave = { ...event('delete', { documentId: 'x' }), ambiguous: true };
     expect(run(page1(), [enter], onPage(1)).outcomes).toEqual(['refetch']);
     expect(run(page1(), [leave], onPage(1)).outcomes).toEqual(['refetch']);
+  });
+});
+
+describe('applyEvent: under a linguistic collation, where the SDK cannot order text', () => {
+  const order = { text: 'collation', nulls: 'last' } as const;
+  const byTitle = { sort: parseSort('title'), order };
+  const list = () => fromFetch(emptyState<Doc>(), [{ id: 1, documentId: 'a', title: 'a' }, { id: 2, documentId: 'B', title: 'B' }, { id: 3, documentId: 'c', title: 'c' }], undefined);
+
+  it('reads again instead of placing a document by its title (REST orders a < B < c, code points B < a < c)', () => {
+    expect(run(list(), [event('create', { documentId: 'b', title: 'b' })], byTitle).outcomes).toEqual(['refetch']);
+    expect(run(list(), [event('update', { documentId: 'a', id: 1, title: 'C' })], byTitle).outcomes).toEqual(['refetch']);
+  });
+
+  it('keeps an edit that leaves the sort values as they were in place, with no read', () => {
+    const { outcomes, state } = run(list(), [event('update', { documentId: 'B', id: 2, title: 'B', body: 'new' })], byTitle);
+    expect(outcomes).toEqual(['applied']);
+    expect(state.items.map((item) => [item.title, item.body])).toEqual([['a', undefined], ['B', 'new'], ['c', undefined]]);
+    // A page too, even at its edge.
+    const page2 = fromFetch(emptyState<Doc>(), [{ id: 4, documentId: 'h', title: 'h' }, { id: 5, documentId: 'j', title: 'j' }], { page: 2, pageSize: 2, pageCount: 3, total: 6 });
+    expect(run(page2, [event('update', { documentId: 'h', id: 4, title: 'h', body: 'x' })], { ...byTitle, page: { page: 2, pageSize: 2 } }).outcomes).toEqual(['applied']);
+  });
+
+  it('keeps placing locally what no collation decides: numbers, and dates as REST writes them', () => {
+    const ranked = fromFetch(emptyState<Doc>(), [{ id: 1, documentId: 'a', title: 'z', rank: 1 }, { id: 2, documentId: 'b', title: 'y', rank: 3 }], undefined);
+    const { outcomes, state } = run(ranked, [event('create', { documentId: 'c', title: 'x', rank: 2 })], { sort: parseSort('rank'), order });
+    expect(outcomes).toEqual(['applied']);
+    expect(state.items.map((item) => item.documentId)).toEqual(['a', 'c', 'b']);
+    const dated = fromFetch(emptyState<Doc>(), [{ id: 1, documentId: 'a', title: 'a', publishedAt: '2026-01-02T00:00:00.000Z' }], undefined);
+    const later = event('create', { documentId: 'b', title: 'b', publishedAt: '2026-01-10T00:00:00.000Z' });
+    expect(run(dated, [later], { sort: parseSort('publishedAt:desc'), order }).titles).toEqual(['b', 'a']);
+  });
+
+  it('puts NULL last ascending, as PostgreSQL does', () => {
+    const start = fromFetch(emptyState<Doc>(), [{ id: 1, documentId: 'a', title: 'a', rank: 1 }], undefined);
+    const { titles } = run(start, [event('create', { documentId: 'b', title: 'b', rank: null })], { sort: parseSort('rank'), order });
+    expect(titles).toEqual(['a', 'b']);
+  });
+
+  it('on page 1, reads again for a document whose place among the titles it cannot tell', () => {
+    const page1 = fromFetch(emptyState<Doc>(), [{ id: 1, documentId: 'a', title: 'a' }, { id: 2, documentId: 'B', title: 'B' }], { page: 1, pageSize: 2, pageCount: 2, total: 3 });
+    const options = { ...byTitle, page: { page: 1, pageSize: 2 } };
+    expect(run(page1, [event('create', { documentId: 'A', title: 'A' })], options).outcomes).toEqual(['refetch']);
+    expect(run(page1, [event('update', { documentId: 'z', title: 'Z' })], options).outcomes).toEqual(['refetch']);
+  });
+
+  it('orders text itself when the server says binary, or says nothing (an older server: SQLite)', () => {
+    for (const options of [{ sort: parseSort('title'), order: { text: 'binary', nulls: 'first' } as const }, { sort: parseSort('title') }]) {
+      const { outcomes, titles } = run(list(), [event('create', { documentId: 'b', title: 'b' })], options);
+      expect(outcomes).toEqual(['applied']);
+      expect(titles).toEqual(['a', 'B', 'b', 'c']); // placed by code point among what REST returned
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSort, compareValues, createComparator, formatSort, parseSort } from '../sort';
+import { canSort, compareValues, createComparator, createDatabaseComparator, formatSort, parseSort, sameSortKey } from '../sort';
 
 const titles = (docs: { title: unknown }[]) => docs.map((doc) => doc.title);
 
@@ -64,5 +64,54 @@ describe('canSort', () => {
     expect(canSort({ id: 1, category: null }, parseSort('category.name'))).toBe(true);
     expect(canSort({ id: 1 }, parseSort('category.name'))).toBe(false);
     expect(canSort({ title: 'a' }, [])).toBe(false);
+  });
+});
+
+describe('createDatabaseComparator: the order of the database the acknowledgement describes', () => {
+  const collation = { text: 'collation', nulls: 'last' } as const;
+
+  it('puts NULL last ascending and first descending where the database does (PostgreSQL)', () => {
+    const docs = [{ id: 1, title: 'b' }, { id: 2, title: null }, { id: 3, title: 'a' }];
+    expect(titles([...docs].sort(createComparator(parseSort('title:asc'), { nulls: 'last' })))).toEqual(['a', 'b', null]);
+    expect(titles([...docs].sort(createComparator(parseSort('title:desc'), { nulls: 'last' })))).toEqual([null, 'b', 'a']);
+    const compare = createDatabaseComparator(parseSort('title'), collation);
+    expect(compare({ id: 1, title: null }, { id: 2, title: 'a' })).toBe(1);
+    expect(compare({ id: 1, title: null }, { id: 2, title: null })).toBe(-1); // equal NULLs: id decides
+  });
+
+  it('cannot tell two different texts apart under a linguistic collation, and says so', () => {
+    const compare = createDatabaseComparator(parseSort('title'), collation);
+    expect(compare({ id: 1, title: 'B' }, { id: 2, title: 'a' })).toBeUndefined();
+    expect(compare({ id: 1, title: 'a' }, { id: 2, title: 'b' })).toBeUndefined(); // even plain ASCII: a locale may order it otherwise
+    // Binary (SQLite, PostgreSQL "C"): code points decide.
+    expect(createDatabaseComparator(parseSort('title'), { text: 'binary', nulls: 'first' })({ id: 1, title: 'B' }, { id: 2, title: 'a' })).toBe(-1);
+  });
+
+  it('still orders what no collation decides: equal texts (then id), numbers, and a field before the text', () => {
+    const compare = createDatabaseComparator(parseSort(['rank:desc', 'title']), collation);
+    expect(compare({ id: 1, rank: 1, title: 'B' }, { id: 2, rank: 2, title: 'a' })).toBe(1);
+    expect(compare({ id: 3, rank: 2, title: 'é' }, { id: 2, rank: 2, title: 'é' })).toBe(1);
+    expect(compare({ id: 1, rank: 2, title: 'B' }, { id: 2, rank: 2, title: 'a' })).toBeUndefined();
+  });
+
+  it('orders dates, times and datetimes as REST writes them (digits in the same places) under any collation', () => {
+    const compare = createDatabaseComparator(parseSort('publishedAt:desc'), collation);
+    expect(compare({ id: 1, publishedAt: '2026-01-09T10:00:00.000Z' }, { id: 2, publishedAt: '2026-01-10T09:00:00.000Z' })).toBe(1);
+    expect(createDatabaseComparator(parseSort('day'), collation)({ id: 1, day: '2026-01-09' }, { id: 2, day: '2025-12-31' })).toBe(1);
+    expect(createDatabaseComparator(parseSort('at'), collation)({ id: 1, at: '09:30:00.000' }, { id: 2, at: '10:00:00.000' })).toBe(-1);
+    // Not the same layout: the collation decides.
+    expect(createDatabaseComparator(parseSort('day'), collation)({ id: 1, day: '2026-1-9' }, { id: 2, day: '2026-01-10' })).toBeUndefined();
+  });
+});
+
+describe('sameSortKey', () => {
+  it('says whether a new version of a document sorts where the old one did (same sort values, same id)', () => {
+    const sort = parseSort(['category.name', 'title']);
+    const held = { id: 1, title: 'a', body: 'x', category: { name: 'n' } };
+    expect(sameSortKey({ ...held, body: 'y' }, held, sort)).toBe(true);
+    expect(sameSortKey({ ...held, title: 'A' }, held, sort)).toBe(false);
+    expect(sameSortKey({ ...held, category: { name: 'n', slug: 's' } }, held, sort)).toBe(true);
+    expect(sameSortKey({ ...held, category: null }, held, sort)).toBe(false);
+    expect(sameSortKey({ ...held, id: 7 }, held, sort)).toBe(false); // re-published: a new id, which breaks ties
   });
 });

@@ -44,11 +44,12 @@ export async function createPostgresDatabase(options = ''): Promise<{ name: stri
 
 /**
  * A PostgreSQL database for the test file, created before the app boots and dropped after it stops:
- * call it before `useExampleApp({ env })` (after-hooks run in reverse order).
+ * call it before `useExampleApp({ env })` (after-hooks run in reverse order). `options` is appended
+ * to CREATE DATABASE, as for {@link createPostgresDatabase}.
  */
-export function usePostgresDatabase(): { env: Record<string, string> } {
+export function usePostgresDatabase(options = ''): { env: Record<string, string> } {
   const name = `live_test_${randomBytes(6).toString('hex')}`;
-  beforeAll(() => admin((client) => client.query(`CREATE DATABASE ${name}`)));
+  beforeAll(() => admin((client) => client.query(`CREATE DATABASE ${name} ${options}`)));
   afterAll(() => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
   return { env: envOf(name) };
 }

@@ -15,6 +15,7 @@ import { createQueryIndex, scopeKey } from '../live-queries/query-index';
 import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
 import type { DependentKey } from '../live-queries/state-loader';
 import { databaseVerdicts } from '../live-queries/database-verdicts';
+import { createDatabaseOrder } from '../live-queries/database-order';
 import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
 import { readQuery } from './query-definition';
@@ -106,6 +107,8 @@ export function createCollectionSubscriptions({
   }
   const models = modelsOf(strapi);
   const dialect = dialectOf(strapi);
+  /** Sent with every subscribe: how to order a sort like the database (read once). */
+  const databaseOrder = createDatabaseOrder(strapi, dialect);
 
   const typeOf = (uid: string) => watchedTypeOf(watched, uid);
 
@@ -334,7 +337,7 @@ export function createCollectionSubscriptions({
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
       if (!index.get(def.id)) file(query);
       await socket.leave(rooms.broadcast(session.groupKey));
-      return { id, uid: def.uid, rest: restInfo(typeOf(def.uid)) };
+      return { id, uid: def.uid, rest: restInfo(typeOf(def.uid)), order: await databaseOrder() };
     },
 
     async unsubscribe(socket: SubscriberSocket, payload: unknown): Promise<{ id: string }> {
