@@ -38,6 +38,8 @@ function startChild() {
     for (const waiter of pending.values()) waiter.reject(new Error(`socket pool child exited (${signal ?? code})`));
     pending.clear();
   });
+  // A request to a child that was just stopped fails (below) instead of crashing the parent.
+  child.on('error', () => {});
   return {
     process: child,
     listeners,
@@ -46,8 +48,13 @@ function startChild() {
       return new Promise((resolve, reject) => {
         const id = nextId;
         nextId += 1;
+        if (!child.connected) return void reject(new Error(`socket pool child: ${type}: the child is not running`));
         pending.set(id, { resolve, reject });
-        child.send({ id, type, ...args });
+        child.send({ id, type, ...args }, (error) => {
+          if (!error || !pending.has(id)) return;
+          pending.delete(id);
+          reject(new Error(`socket pool child: ${type}: ${error.message}`));
+        });
       });
     },
   };
