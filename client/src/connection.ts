@@ -98,6 +98,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   const status = createStore<ConnectionStatus>({ state: 'idle', error: null }, (error) => logger.error('A status listener threw', error));
   const connectListeners = new Set<(recovered: boolean) => void>();
   const disconnectListeners = new Set<() => void>();
+  const resyncListeners = new Set<() => void>();
   const eventListeners = new Set<(document: unknown, meta: EventMeta) => void>();
   const failureListeners = new Set<(error: LiveError) => void>();
   /** The last failed attempt to connect, until one succeeds (or new credentials are tried). */
@@ -204,6 +205,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     logger.warn(`server error ${error.code}: ${error.message}`);
   });
 
+  // The server may have missed changes (one of several nodes lost Redis for a while).
+  socket.on('io:resync', (info) => {
+    logger.info(`the server asks to read again: ${info?.reason ?? 'no reason given'}`);
+    for (const listener of [...resyncListeners]) listener();
+  });
+
   socket.onAny((event: string, document: unknown, meta: unknown) => {
     if (!CONTENT_EVENT.test(event) || typeof meta !== 'object' || meta === null) return;
     for (const listener of [...eventListeners]) listener(document, meta as EventMeta);
@@ -246,6 +253,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     onDisconnect(listener: () => void): () => void {
       disconnectListeners.add(listener);
       return () => disconnectListeners.delete(listener);
+    },
+
+    /** Calls `listener` when the server says events may have been missed: read again. */
+    onResync(listener: () => void): () => void {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
     },
 
     onContentEvent(listener: (document: unknown, meta: EventMeta) => void): () => void {

@@ -148,6 +148,10 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.publish();
   }
 
+  onResync(): void {
+    if (this.loaded) void this.refetch();
+  }
+
   onRecovered(): void {
     this.online = true;
     this.publish();

@@ -162,6 +162,11 @@ export interface ServerToClientEvents {
    * revoked; `DISCONNECTED` when the app disconnected the socket itself.
    */
   'io:error': (error: AckError) => void;
+  /**
+   * The server may have missed changes (with many nodes: this node lost Redis for a while, and
+   * changes made on other nodes meanwhile never reached it). Read again what you show.
+   */
+  'io:resync': (info: { reason: string }) => void;
   [customEvent: string]: (...args: any[]) => void;
 }
 

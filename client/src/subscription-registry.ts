@@ -16,6 +16,8 @@ export interface SubscriptionConsumer {
   onOffline(): void;
   /** The connection came back with its session: the server replayed what was missed. */
   onRecovered(): void;
+  /** The server may have missed changes (`io:resync`): read REST again, events go on. */
+  onResync(): void;
   /** The server refused the subscription. */
   onError(error: LiveError): void;
   /** An attempt to connect failed; Socket.IO tries again by itself. */
@@ -172,6 +174,12 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     for (const entry of entries.values()) {
       clearTimeout(entry.retry);
       for (const consumer of [...entry.consumers]) consumer.onOffline();
+    }
+  });
+
+  connection.onResync(() => {
+    for (const entry of entries.values()) {
+      if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onResync();
     }
   });
 

@@ -10,7 +10,7 @@ import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
 import { createClusterBus } from './cluster/cluster-bus';
-import { createClusterRecovery } from './cluster/cluster-recovery';
+import { createSessionRecovery } from './recovery/session-recovery';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
@@ -55,10 +55,11 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
   const nodeId = randomUUID();
-  // Many nodes: what each sends its own sockets is kept for recovery here, on any node.
+  // Connection state recovery: what this node sends its sockets is kept here, replayed after a
+  // recovered socket is authenticated, and handed to another node a client comes back to.
   const recovery =
     recoveryWindow(serverOptions) > 0
-      ? createClusterRecovery({
+      ? createSessionRecovery({
           strapi,
           io,
           nodeId,
@@ -70,7 +71,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
           stats,
         })
       : undefined;
-  if (redis) recovery?.install(io.of('/').adapter);
+  recovery?.install(io.of('/').adapter);
 
   // Other nodes: changes committed there are delivered here, and a write here reads what their
   // live queries need too.
@@ -159,6 +160,9 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       socket.disconnect(true);
       return;
     }
+    // A recovered socket gets what it missed and its rooms back first (its new group, if its
+    // role changed meanwhile, is then applied to them by attach).
+    recovery?.catchUp(socket);
     sessions.attach(socket, authenticated);
     if (socket.recovered) forgetRecoverySession(io, socket);
     recovery?.arrive(socket).catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} from another node failed: ${error.stack ?? error}`));
@@ -200,7 +204,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   // The seed's recipe: `$io.server.adapter(createAdapter(pubClient, subClient))` in hooks.init.
   if (io.of('/').adapter !== adapter) {
     queries.rewire();
-    if (bus.clustered()) recovery?.install(io.of('/').adapter);
+    recovery?.install(io.of('/').adapter);
   }
   strapi.log.info(`[io] Socket.IO ready; real-time events for ${[...watched.keys()].join(', ') || 'no content type'}`);
 }

@@ -75,6 +75,36 @@ describe('connection state recovery', () => {
     broadcast.close();
   });
 
+  it('replays what was sent while the recovering socket was being authenticated', async () => {
+    const socket = await connect(app.url);
+    const received = record(socket);
+    const { id } = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'During auth' } } });
+    // A slow middleware of the app's (a second authentication, a rate limiter...): recovering
+    // sockets wait in it while a write is delivered. Socket.IO has already restored the session by
+    // then; the events of that write must not be lost.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let waiting = () => {};
+    const reached = new Promise<void>((resolve) => (waiting = resolve));
+    app.strapi.$io.server.use((handshakeSocket, next) => {
+      if (!(handshakeSocket.handshake.auth as { pid?: string }).pid) return next();
+      waiting();
+      void held.then(() => next());
+    });
+    const back = dropAndReturn(socket, async () => {});
+    await reached;
+    const { documentId } = await app.strapi.documents(ARTICLE).create({ data: { title: 'During auth' }, status: 'published' });
+    await app.strapi.$io.idle();
+    release();
+    await back;
+    await settle(app.strapi, socket);
+    expect(socket.recovered).toBe(true);
+    expect(contentEvents(received).map(({ event, args }) => [event, (args[0] as { documentId: string }).documentId, (args[1] as { subscription?: string }).subscription])).toEqual([
+      ['article:create', documentId, id],
+    ]);
+    socket.close();
+  });
+
   it('checks credentials again on recovery', async () => {
     const socket = await connect(app.url);
     await dropAndReturn(socket, async () => {});

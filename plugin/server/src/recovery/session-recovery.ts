@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { Adapter } from 'socket.io-adapter';
+import { Adapter } from 'socket.io-adapter';
 import type { Audience } from '../socket/audience';
 import { rooms as roomNames } from '../subscriptions/rooms';
 import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
@@ -26,8 +26,9 @@ interface PacketsAnswer {
   packets: Pick<LoggedPacket, 'data' | 'key'>[];
 }
 
-/** A session restored here from another node, until its socket is connected and caught up. */
+/** A restored session, until its socket is authenticated and caught up. */
 interface Arrival {
+  /** The node that held it: this one, or another (then it is handed over). */
   holder: string;
   pid: string;
   offset: string;
@@ -51,15 +52,22 @@ function keyOf(data: readonly unknown[]): string | undefined {
 }
 
 /**
- * Connection state recovery across nodes. Socket.IO's Redis adapters keep for replay only what
- * went through Redis, and the plugin's content events do not: each node delivers changes to its own
- * sockets (`io.local`). So each node keeps, for the recovery window, what it sent to its rooms, with
- * its own offsets; a client that comes back to the node it left recovers there, as on one node.
+ * Connection state recovery, done by the plugin rather than by Socket.IO's adapters, for two
+ * reasons. Replay must wait for authentication: Socket.IO writes a recovered session's missed
+ * packets and joins its rooms before the middlewares run, and while an (asynchronous) middleware
+ * runs, packets sent to those rooms reach nobody and are lost for good. And Socket.IO's Redis
+ * adapters keep for replay only what went through Redis, which content events do not: each node
+ * delivers changes to its own sockets (`io.local`).
+ *
+ * So each node keeps, for the recovery window, what it sent to its rooms, with its own offsets. A
+ * recovered socket is restored with its data but without its rooms; once authenticated it is sent
+ * what it missed (including what was sent while it authenticated), and joins its rooms in the same
+ * tick.
  *
  * A client that comes back to another node (B) is handed over by the one it left (A), in two steps
  * that leave no gap and no duplicate:
  * 1. B asks every node for the session (`io:recovery-take`); A answers with its rooms and data and
- *    goes on recording for it. B restores the socket without its subscription rooms.
+ *    goes on recording for it.
  * 2. Once the socket is authenticated, B starts evaluating its rooms (its queries come with the
  *    session data) and asks A for what it sent them after the client's offset (`io:recovery-packets`).
  *    A answers after delivering every change it had received, which includes every change B
@@ -70,7 +78,7 @@ function keyOf(data: readonly unknown[]): string | undefined {
  * If A cannot answer (killed), the socket is closed and its session forgotten: the client comes
  * back with a new one, and the SDK subscribes again and reads.
  */
-export function createClusterRecovery({
+export function createSessionRecovery({
   strapi,
   io,
   nodeId,
@@ -109,6 +117,8 @@ export function createClusterRecovery({
 
   /** Asks every other node; resolves with the answers that came (a dead node's never does). */
   function ask<T>(event: string, ...args: unknown[]): Promise<(T | null)[]> {
+    // One node: nobody to ask (the in-memory adapter would never call back).
+    if (io.of('/').adapter.serverSideEmit === Adapter.prototype.serverSideEmit) return Promise.resolve([]);
     return new Promise((resolve) => {
       const emit = io.serverSideEmit as unknown as (event: string, ...rest: unknown[]) => unknown;
       try {
@@ -159,11 +169,15 @@ export function createClusterRecovery({
     /** Makes the namespace's adapter (any: Redis, or one an app set) keep sessions this way. */
     install(adapter: Adapter): void {
       const target = adapter as unknown as Record<string, unknown>;
-      const broadcast = (adapter.broadcast as (packet: Packet, opts: Options) => unknown).bind(adapter);
+      // One node (the in-memory adapter, session-aware or not): every emit is local, and the base
+      // class sends it (Socket.IO's SessionAwareAdapter would add offsets of its own).
+      const inMemory = adapter.serverSideEmit === Adapter.prototype.serverSideEmit;
+      const broadcast = (inMemory ? Adapter.prototype.broadcast : adapter.broadcast).bind(adapter) as (packet: Packet, opts: Options) => unknown;
       target.broadcast = (packet: Packet, opts: Options) => {
-        // Local emits (the plugin's content events) never reach Redis: recorded here. Others get
-        // their offset in addOffsetIfNecessary, here and on every node that delivers them.
-        if (opts.flags?.local && storable(packet, opts)) recordAndStamp(packet, opts, keyOf(packet.data));
+        // Local emits (the plugin's content events) never reach Redis: recorded here. With a
+        // cluster adapter, others get their offset in addOffsetIfNecessary, here and on every node
+        // that delivers them.
+        if ((inMemory || opts.flags?.local) && storable(packet, opts)) recordAndStamp(packet, opts, keyOf(packet.data));
         return broadcast(packet, opts);
       };
       // Cluster adapters (the streams one) call this with the Redis stream id of a broadcast, on
@@ -181,12 +195,31 @@ export function createClusterRecovery({
     },
 
     /**
-     * For every connection: a session restored from another node is caught up and joins its rooms
-     * (after authentication, which may have refused it). False when it had to be given up.
+     * For every authenticated connection, before anything else: a session restored from this node
+     * gets what it missed (what was sent while it authenticated too) and joins its rooms, in one go.
+     */
+    catchUp(socket: IoSocket): void {
+      const arrival = arrivals.get(socket.id);
+      if (arrival?.holder !== nodeId) return;
+      arrivals.delete(socket.id);
+      const missed = log.after(arrival.offset, new Set(arrival.rooms));
+      if (!missed) {
+        // Cannot happen within the window (the offset was checked at restore); never resume blind.
+        abandoned.add(arrival.pid);
+        socket.conn.close();
+        return;
+      }
+      for (const { data, offset } of missed) (socket.emit as unknown as (...args: unknown[]) => void)(...data, offset);
+      socket.join(arrival.rooms);
+    },
+
+    /**
+     * For every connection, once its session is attached: a session restored from another node is
+     * caught up and joins its rooms. False when it had to be given up.
      */
     async arrive(socket: IoSocket): Promise<boolean> {
       const arrival = arrivals.get(socket.id);
-      if (!arrival) return true;
+      if (!arrival || arrival.holder === nodeId) return true;
       arrivals.delete(socket.id);
       const rooms = new Set(arrival.rooms);
       const watching = `recovering:${socket.id}`;
@@ -240,22 +273,22 @@ export function createClusterRecovery({
 
   async function restore(pid: string, offset: string) {
     const own = sessions.get(pid);
+    let restored: { node: string; session: TakeAnswer['session'] } | undefined;
     if (own) {
       sessions.delete(pid);
-      if (expired(own) || own.takenBy) return null;
-      const missed = log.after(offset, new Set(own.rooms));
-      if (!missed) return null;
-      return { sid: own.sid, pid, rooms: own.rooms, data: own.data, missedPackets: missed.map(({ data, offset: id }) => [...data, id]) };
+      if (expired(own) || own.takenBy || !log.holds(offset)) return null;
+      restored = { node: nodeId, session: own };
+    } else {
+      const answers = await ask<TakeAnswer>('io:recovery-take', pid, offset, nodeId);
+      restored = answers.find((answer) => answer?.session?.pid === pid) ?? undefined;
     }
-    const answers = await ask<TakeAnswer>('io:recovery-take', pid, offset, nodeId);
-    const found = answers.find((answer) => answer?.session?.pid === pid);
-    if (!found) return null;
-    const { sid, rooms, data } = found.session;
-    arrivals.set(sid, { holder: found.node, pid, offset, rooms });
+    if (!restored) return null;
+    const { sid, rooms, data } = restored.session;
+    arrivals.set(sid, { holder: restored.node, pid, offset, rooms });
     setTimeout(() => arrivals.delete(sid), ARRIVAL_TTL_MS).unref();
-    // Its own room only: the others are joined once it has what it missed.
+    // Without its rooms and what it missed: both once it is authenticated (catchUp, arrive).
     return { sid, pid, rooms: [], data, missedPackets: [] };
   }
 }
 
-export type ClusterRecovery = ReturnType<typeof createClusterRecovery>;
+export type SessionRecovery = ReturnType<typeof createSessionRecovery>;
