@@ -68,6 +68,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
           barrier: () => delivery.barrier(),
           adopt: (roomsOfSession, held) => queries.adopt(roomsOfSession, held),
           endGhost: (sid) => audience.end(sid),
+          mayRead: (groupKey, uid, action) => access.canRead(groupKey, uid, action),
           stats,
         })
       : undefined;
@@ -160,12 +161,12 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       socket.disconnect(true);
       return;
     }
-    // A recovered socket gets what it missed and its rooms back first (its new group, if its
-    // role changed meanwhile, is then applied to them by attach).
-    recovery?.catchUp(socket);
+    // A recovered socket's rooms stay listened to while it catches up (attach ends its ghost);
+    // then it gets what it missed, as its principal may read it now, and its rooms back.
+    recovery?.hold(socket);
     sessions.attach(socket, authenticated);
     if (socket.recovered) forgetRecoverySession(io, socket);
-    recovery?.arrive(socket).catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} from another node failed: ${error.stack ?? error}`));
+    recovery?.arrive(socket).catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} failed: ${error.stack ?? error}`));
     registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { bootExampleApp, connect, contentEvents, record, settle } from 'example-strapi-app/testing';
+import { bootExampleApp, connect, contentEvents, createApiToken, createRole, createUser, record, setRolePermissions, settle } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
@@ -110,6 +110,48 @@ describe('connection state recovery', () => {
     await dropAndReturn(socket, async () => {});
     expect(socket.recovered).toBe(true);
     expect((await app.strapi.$io.getSocketsInRoom(socket.id!))[0]?.principal).toEqual({ kind: 'public' });
+    socket.close();
+  });
+});
+
+describe('access at replay time', () => {
+  it('does not replay what the principal may no longer read', async () => {
+    const role = await createRole(app.strapi, [`${ARTICLE}.find`, `${ARTICLE}.findOne`]);
+    const { jwt } = await createUser(app.strapi, { roleId: role.id });
+    const socket = await connect(app.url, { auth: { strategy: 'jwt', token: jwt } });
+    const received = record(socket);
+    expect(await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Revoked' } } })).toMatchObject({ success: true });
+    await dropAndReturn(socket, async () => {
+      // Readable when written, no longer when the socket comes back.
+      await app.strapi.documents(ARTICLE).create({ data: { title: 'Revoked while away' }, status: 'published' });
+      await app.strapi.$io.idle();
+      await setRolePermissions(app.strapi, role.id, [`${ARTICLE}.findOne`]);
+    });
+    await settle(app.strapi, socket);
+    expect(socket.recovered).toBe(true);
+    expect(contentEvents(received)).toEqual([]);
+    socket.close();
+  });
+
+  it('writes nothing to a socket whose token was revoked while it was away', async () => {
+    const token = await createApiToken(app.strapi, 'read-only');
+    const socket = await connect(app.url, { auth: { strategy: 'api-token', token: token.accessKey } });
+    const received = record(socket);
+    expect(await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Token gone' } } })).toMatchObject({ success: true });
+    const hello = new Promise((resolve) => socket.once('hello', resolve));
+    app.strapi.$io.sendPrivateMessage(socket.id!, 'hello', 1);
+    await hello;
+    socket.io.reconnection(false);
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+    socket.io.engine.close();
+    await gone;
+    await app.strapi.documents(ARTICLE).create({ data: { title: 'Token gone, article made' }, status: 'published' });
+    await app.strapi.$io.idle();
+    await app.strapi.service('admin::api-token').revoke(token.id);
+    const refused = new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+    socket.connect();
+    expect((await refused).message).toMatch(/token/i);
+    expect(contentEvents(received)).toEqual([]);
     socket.close();
   });
 });

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { Adapter } from 'socket.io-adapter';
 import type { Audience } from '../socket/audience';
-import { rooms as roomNames } from '../subscriptions/rooms';
+import { RESERVED_PREFIX } from '../subscriptions/rooms';
 import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
 import { createRecoveryLog, mergeMissed } from './recovery-log';
 import type { LoggedPacket } from './recovery-log';
@@ -33,6 +33,34 @@ interface Arrival {
   pid: string;
   offset: string;
   rooms: string[];
+  /** Set once authenticated: its group then, where this node's record starts, rooms without a query. */
+  held?: { group: string | undefined; mark: number; silent: string[] };
+}
+
+const watchingKey = (sid: string) => `recovering:${sid}`;
+const CONTENT_EVENT = /^[\w-]+:(create|update|delete)$/;
+const ENTITY_ROOMS = `${RESERVED_PREFIX}entity:`;
+
+/**
+ * The right a replayed content event needs (`<uid>\u0000find|findOne`): `find` for a collection
+ * subscription's (it says which) and for the broadcast, `findOne` for an entity room's (a socket
+ * with a subscription is not in the broadcast). Undefined for any other packet.
+ */
+function readOf(data: readonly unknown[], socketRooms: ReadonlySet<string>): string | undefined {
+  const meta = data[2] as { uid?: unknown; subscription?: unknown } | undefined;
+  if (typeof data[0] !== 'string' || !CONTENT_EVENT.test(data[0]) || typeof meta?.uid !== 'string') return undefined;
+  const throughEntity = meta.subscription === undefined && [...socketRooms].some((room) => room.startsWith(ENTITY_ROOMS));
+  return `${meta.uid}\u0000${throughEntity ? 'findOne' : 'find'}`;
+}
+
+/** The reads the packets need that have no verdict yet. */
+function readsOf(packets: { data: readonly unknown[] }[], socketRooms: ReadonlySet<string>, verdicts: Map<string, boolean>): string[] {
+  const pending = new Set<string>();
+  for (const { data } of packets) {
+    const read = readOf(data, socketRooms);
+    if (read && !verdicts.has(read)) pending.add(read);
+  }
+  return [...pending];
 }
 
 type Packet = { type: number; id?: number; data: unknown[] };
@@ -87,6 +115,7 @@ export function createSessionRecovery({
   barrier,
   adopt,
   endGhost,
+  mayRead,
   stats,
 }: {
   strapi: Core.Strapi;
@@ -100,6 +129,8 @@ export function createSessionRecovery({
   adopt: (rooms: string[], held: SocketData['queries']) => string[];
   /** The session recovered elsewhere: drop what this node kept counting for it. */
   endGhost: (sid: string) => void;
+  /** Whether a group may read a type now (replayed events are checked again). */
+  mayRead: (groupKey: string, uid: string, action: 'find' | 'findOne') => Promise<boolean>;
   stats: { movedIn: number; replayed: number };
 }) {
   const log = createRecoveryLog({ tag: nodeId.slice(0, 8), windowMs });
@@ -195,67 +226,79 @@ export function createSessionRecovery({
     },
 
     /**
-     * For every authenticated connection, before anything else: a session restored from this node
-     * gets what it missed (what was sent while it authenticated too) and joins its rooms, in one go.
+     * For every authenticated connection, before its session is attached (which ends the ghost
+     * that kept its rooms listened to): a restored session's rooms stay listened to, and recorded
+     * here, until it has caught up ({@link arrive}).
      */
-    catchUp(socket: IoSocket): void {
+    hold(socket: IoSocket): void {
       const arrival = arrivals.get(socket.id);
-      if (arrival?.holder !== nodeId) return;
-      arrivals.delete(socket.id);
-      const missed = log.after(arrival.offset, new Set(arrival.rooms));
-      if (!missed) {
-        // Cannot happen within the window (the offset was checked at restore); never resume blind.
-        abandoned.add(arrival.pid);
-        socket.conn.close();
-        return;
-      }
-      for (const { data, offset } of missed) (socket.emit as unknown as (...args: unknown[]) => void)(...data, offset);
-      socket.join(arrival.rooms);
+      if (!arrival || arrival.held) return;
+      arrival.held = { group: socket.data.io?.groupKey, mark: log.mark(), silent: arrival.holder === nodeId ? [] : adopt(arrival.rooms, socket.data.queries) };
+      audience.remember(watchingKey(socket.id), arrival.rooms, 'transport close', () => {});
     },
 
     /**
-     * For every connection, once its session is attached: a session restored from another node is
-     * caught up and joins its rooms. False when it had to be given up.
+     * For every connection, once its session is attached: a restored session gets what it missed
+     * (what was sent while it authenticated too), without what its principal may no longer read,
+     * and joins its rooms in the same tick. From another node, it is handed over first (see the
+     * top of this file). False when the session had to be given up (the client comes back with a
+     * new one).
      */
     async arrive(socket: IoSocket): Promise<boolean> {
       const arrival = arrivals.get(socket.id);
-      if (!arrival || arrival.holder === nodeId) return true;
+      if (!arrival?.held) return true;
       arrivals.delete(socket.id);
+      const { held } = arrival;
       const rooms = new Set(arrival.rooms);
-      const watching = `recovering:${socket.id}`;
-      // Its rooms count as listened to from here on: this node records what it sends them.
-      const silent = adopt(arrival.rooms, socket.data.queries);
-      audience.remember(watching, rooms, 'transport close', () => {});
-      const mark = log.mark();
-      const answers = await ask<PacketsAnswer>('io:recovery-packets', arrival.pid, arrival.offset, nodeId);
-      const fromHolder = answers.find((answer) => answer && Array.isArray(answer.packets));
-      // Every change the holder's packets came from reached this node before its answer did (one
-      // Redis connection, in order): once they are delivered here too, this node's record of them
-      // is complete, and none of them can still reach the socket after it joins its rooms.
-      await barrier();
       try {
+        let fromHolder: PacketsAnswer | undefined;
+        if (arrival.holder !== nodeId) {
+          const answers = await ask<PacketsAnswer>('io:recovery-packets', arrival.pid, arrival.offset, nodeId);
+          fromHolder = answers.find((answer) => answer && Array.isArray(answer.packets)) ?? undefined;
+          // Every change the holder's packets came from reached this node before its answer did
+          // (one Redis connection, in order): once they are delivered here too, this node's record
+          // of them is complete, and none of them can still reach the socket after it joins.
+          await barrier();
+        }
+        const missed = () =>
+          arrival.holder === nodeId
+            ? log.after(arrival.offset, rooms)?.map(({ data, key, offset }) => ({ data, key, offset: offset as string | undefined }))
+            : fromHolder && mergeMissed(fromHolder.packets, log.since(held.mark, rooms)).map(({ data, key }) => ({ data, key, offset: undefined as string | undefined }));
+        // What its principal may read now (a permission removed while it was away), asked for
+        // every type the missed events carry; asked again if a write meanwhile brought another.
+        const groupKey = socket.data.io?.groupKey;
+        const verdicts = new Map<string, boolean>();
+        for (let pending = readsOf(missed() ?? [], rooms, verdicts); groupKey && pending.length > 0; pending = readsOf(missed() ?? [], rooms, verdicts)) {
+          for (const read of pending) verdicts.set(read, await mayRead(groupKey, ...(read.split('\u0000') as [string, 'find' | 'findOne'])));
+        }
         if (!socket.connected) return false;
-        // Its credentials now put it in another group (a user's new role): its rooms are the old
-        // group's, so it starts over rather than keep them.
-        const group = socket.data.io ? roomNames.group(socket.data.io.groupKey) : undefined;
-        const problem = !fromHolder ? 'the node it left did not answer' : silent.length > 0 ? `no query for ${silent.length} room(s)` : !group || !rooms.has(group) ? 'its group changed' : undefined;
+        const packets = missed();
+        // Its credentials now put it in another group (a user's new role): what it missed was
+        // sanitized for the old one, and its rooms are the old group's. It starts over.
+        const problem = !packets
+          ? arrival.holder === nodeId ? 'its offset is gone' : 'the node it left did not answer'
+          : held.silent.length > 0 ? `no query for ${held.silent.length} room(s)`
+          : held.group !== groupKey ? 'its group changed' : undefined;
         if (problem) {
-          strapi.log.warn(`[io] socket ${socket.id} could not be recovered from another node (${problem}); it reconnects with a new session`);
+          strapi.log.info(`[io] socket ${socket.id} could not be recovered (${problem}); it reconnects with a new session`);
           abandoned.add(arrival.pid);
           // 'forced close': the client reconnects by itself, and gets a new session.
           socket.conn.close();
           return false;
         }
-        stats.movedIn += 1;
-        for (const { data, key } of mergeMissed(fromHolder!.packets, log.since(mark, rooms))) {
-          const offset = log.record(data, { rooms: [socket.id] }, key);
-          (socket.emit as unknown as (...args: unknown[]) => void)(...data, offset);
+        if (arrival.holder !== nodeId) stats.movedIn += 1;
+        for (const { data, key, offset } of packets!) {
+          const read = readOf(data, rooms);
+          if (read && !verdicts.get(read)) continue;
+          // Offsets of another node mean nothing here: the packet is recorded again, for this socket.
+          const own = offset ?? log.record(data, { rooms: [socket.id] }, key);
+          (socket.emit as unknown as (...args: unknown[]) => void)(...data, own);
           stats.replayed += 1;
         }
         socket.join([...rooms]);
         return true;
       } finally {
-        audience.forget(watching);
+        audience.forget(watchingKey(socket.id));
       }
     },
 
