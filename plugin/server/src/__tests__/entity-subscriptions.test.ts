@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { useExampleApp, connect, contentEvents, createUser, record, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
@@ -126,6 +126,28 @@ describe('subscribe-entity', () => {
     }
     const response = await subscriber.socket.emitWithAck('subscribe-entity', { uid: ARTICLE, id: ids[3] });
     expect(response).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED' } });
+  });
+
+  it('refuses a collection subscription over the cap before validating its filters, and still answers one it holds', async () => {
+    const subscriber = await listen();
+    const held = { uid: ARTICLE, filters: { title: { $startsWith: 'Capped' } } };
+    const first = await subscriber.socket.emitWithAck('subscribe', held);
+    expect(first).toMatchObject({ success: true });
+    for (const title of ['cap-a', 'cap-b']) {
+      expect(await subscriber.socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $eq: title } } })).toMatchObject({ success: true });
+    }
+    const validate = vi.spyOn(app.strapi.contentAPI.validate, 'filters');
+    try {
+      // About 9.9 KB of filters: validated, it would cost tens of milliseconds.
+      const big = { uid: ARTICLE, filters: { $or: Array.from({ length: 200 }, (_, i) => ({ title: { $containsi: `needle-${i}-xxxxxxxxxxxxxx` } })) } };
+      expect(await subscriber.socket.emitWithAck('subscribe', big)).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED' } });
+      expect(await subscriber.socket.emitWithAck('subscribe', { nonsense: true })).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED' } });
+      expect(validate).not.toHaveBeenCalled();
+      // The same query again (a client that missed the acknowledgement): the same id.
+      expect(await subscriber.socket.emitWithAck('subscribe', held)).toEqual(first);
+    } finally {
+      validate.mockRestore();
+    }
   });
 
   it('takes a row id sent as a string of digits (as read from a URL) like the number', async () => {

@@ -18,7 +18,7 @@ import { databaseVerdicts } from '../live-queries/database-verdicts';
 import { createDatabaseOrder } from '../live-queries/database-order';
 import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
-import { readQuery } from './query-definition';
+import { quickQueryId, readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
@@ -307,6 +307,14 @@ export function createCollectionSubscriptions({
     async subscribe(socket: SubscriberSocket, payload: unknown): Promise<CollectionSubscriptionAck> {
       const session = socket.data.io;
       if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+      // Cheapest first: at its limit, a connection may only repeat a query it holds, told by the
+      // payload's id before any validation (a burst of new ones costs a hash each, not a validation).
+      if (subscriptionCount(socket.rooms) >= maxPerSocket) {
+        const quick = quickQueryId(payload, (uid) => (watched.has(uid) ? typeOf(uid) : undefined));
+        if (quick === undefined || heldRoom(socket, session.groupKey, quick) === undefined) {
+          throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
+        }
+      }
       const uid = isPlainObject(payload) && typeof payload.uid === 'string' ? payload.uid : undefined;
       if (uid !== undefined && watched.has(uid) && !(await access.canRead(session.groupKey, uid, 'find'))) {
         throw new AckError('FORBIDDEN', `This connection may not read ${uid} (it needs the find permission)`);

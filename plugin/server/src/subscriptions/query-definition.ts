@@ -76,10 +76,7 @@ export async function readQuery(
   }
   const sanitized = (await strapi.contentAPI.sanitize.filters(filters, schema, { auth: auth as never })) as Record<string, unknown>;
   const effectiveLocale = type.localized ? locale : undefined;
-  const id = createHash('sha256')
-    .update(canonical({ uid, filters: sanitized, status, locale: effectiveLocale ?? null }))
-    .digest('base64url')
-    .slice(0, 16);
+  const id = queryId(uid, sanitized, status, effectiveLocale);
   return {
     id,
     uid,
@@ -87,4 +84,32 @@ export async function readQuery(
     status,
     locale: effectiveLocale,
   };
+}
+
+/** The id a query is shared under: equal queries, whatever their key order, get equal ids. */
+function queryId(uid: string, filters: Record<string, unknown>, status: DocumentStatus, locale: string | undefined): string {
+  return createHash('sha256')
+    .update(canonical({ uid, filters, status, locale: locale ?? null }))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * The id `readQuery` would give a payload whose filters Strapi leaves as they are (any filters a
+ * connection already holds), without validating anything: what a connection at its limit may still
+ * repeat. Undefined for a payload of the wrong shape.
+ */
+export function quickQueryId(payload: unknown, typeOf: (uid: string) => WatchedType | undefined): string | undefined {
+  if (!isPlainObject(payload)) return undefined;
+  const { uid, filters = {}, status = 'published', locale } = payload as Record<string, unknown>;
+  if (typeof uid !== 'string' || !isPlainObject(filters) || (status !== 'published' && status !== 'draft')) return undefined;
+  if (locale !== undefined && typeof locale !== 'string') return undefined;
+  let localized: boolean | undefined;
+  try {
+    localized = typeOf(uid)?.localized;
+  } catch {
+    return undefined;
+  }
+  if (localized === undefined) return undefined;
+  return queryId(uid, filters, status, localized ? (locale as string | undefined) : undefined);
 }
