@@ -230,11 +230,20 @@ describe('subscribe', () => {
     ['a bad status', { uid: ARTICLE, status: 'archived' }, 'INVALID_QUERY'],
     ['a draft status on a type without drafts', { uid: CATEGORY, status: 'draft' }, 'INVALID_QUERY'],
     ['a bad locale', { uid: ARTICLE, locale: '../../etc' }, 'INVALID_QUERY'],
+    ['an $or that is not a list, under an attribute', { uid: ARTICLE, filters: { title: { $eq: 'x', $or: 'y' } } }, 'INVALID_QUERY'],
+    ['an $or that is not a list', { uid: ARTICLE, filters: { $or: { title: { $eq: 'x' } } } }, 'INVALID_QUERY'],
+    ['an $and of strings', { uid: ARTICLE, filters: { $and: ['title'] } }, 'INVALID_QUERY'],
+    ['a $not that is a string', { uid: ARTICLE, filters: { $not: 'x' } }, 'INVALID_QUERY'],
+    ['a key that is not an operator under an attribute', { uid: ARTICLE, filters: { title: { contains: 'x' } } }, 'INVALID_QUERY'],
+    ['an object where a value goes', { uid: ARTICLE, filters: { title: { $eq: { $gt: 1 } } } }, 'INVALID_QUERY'],
+    ['__proto__ in filters', { uid: ARTICLE, filters: JSON.parse('{"__proto__":{"polluted":true},"title":{"$eq":"x"}}') }, 'INVALID_QUERY'],
   ])('refuses %s with an error ack and changes nothing', async (_, payload, code) => {
     const { socket, received } = await listen();
     const response = (await socket.emitWithAck('subscribe', payload)) as { success: boolean; error: { code: string; message: string } };
     expect(response).toMatchObject({ success: false, error: { code } });
     expect(response.error.message.length).toBeLessThan(600);
+    // An error never lists what exists (the types that are enabled).
+    if (code === 'UNKNOWN_CONTENT_TYPE') expect(response.error.message).not.toMatch(/api::article/);
     const doc = await articles().create({ data: { title: 'Still broadcast' }, status: 'published' });
     await settle(app.strapi, socket);
     expect(take(received)).toEqual([['article:create', doc.documentId, undefined]]);

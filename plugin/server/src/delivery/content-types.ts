@@ -81,7 +81,8 @@ export async function assertPopulatesMatchSchemas(strapi: Core.Strapi, config: R
 export function watchedTypeOf(watched: Map<string, WatchedType>, uid: string): WatchedType {
   const type = watched.get(uid);
   if (!type) {
-    throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events; enabled: ${[...watched.keys()].join(', ')}`);
+    // Never what exists: the list of enabled types is the app's business, not the client's.
+    throw new AckError('UNKNOWN_CONTENT_TYPE', `${uid.slice(0, 200)} does not send real-time events (see contentTypes in the io plugin's config)`);
   }
   return type;
 }
