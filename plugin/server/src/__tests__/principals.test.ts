@@ -168,6 +168,23 @@ describe('rights change while connected', () => {
     expect((await ended).reason).toBe('io server disconnect');
   });
 
+  it("editing a connected user's profile (in a transaction) keeps its sockets; blocking it in one ends them after the commit", async () => {
+    const { id, jwt } = await createUser(app.strapi);
+    const { socket } = await listen({ strategy: 'jwt', token: jwt });
+    await app.strapi.db.transaction(async () => {
+      await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id }, data: { username: `renamed-${id}` } });
+    });
+    await app.strapi.$io.idle();
+    await settle(app.strapi, socket);
+    expect(socket.connected, 'still connected after a username change').toBe(true);
+
+    const ended = disconnected(socket);
+    await app.strapi.db.transaction(async () => {
+      await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id }, data: { blocked: true } });
+    });
+    expect((await ended).reason).toBe('io server disconnect');
+  });
+
   it("sockets of an app's own namespace are refused and ended like the others", async () => {
     app.strapi.$io.server.of('/dashboard');
     await expect(connect(`${app.url}/dashboard`, { auth: { strategy: 'jwt', token: 'not.a.jwt' } })).rejects.toThrow(/JWT refused/);

@@ -68,8 +68,19 @@ export function watchPermissionChanges({
 
   const onChange = (event: LifecycleEvent) => {
     const change: AccessChange = { uid: event.model.uid, action: event.action, id: idOf(event) };
-    apply(change);
-    publish(change);
+    const now = () => {
+      apply(change);
+      publish(change);
+    };
+    // Inside a transaction (a users-permissions edit, an admin's save): rechecked once it commits.
+    // Before, the rechecks would read through the writer's transaction (this callback runs in its
+    // async context) and fail once it completed, disconnecting sockets whose rights never changed;
+    // other nodes would read the rights before the change is visible. A rollback changes nothing.
+    if (strapi.db.inTransaction()) {
+      void strapi.db.transaction(async ({ onCommit }) => onCommit(() => setImmediate(now)));
+    } else {
+      now();
+    }
   };
 
   strapi.db.lifecycles.subscribe({
