@@ -99,6 +99,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   const connectListeners = new Set<(recovered: boolean) => void>();
   const disconnectListeners = new Set<() => void>();
   const resyncListeners = new Set<() => void>();
+  const endedListeners = new Set<(id: string, error: LiveError) => void>();
   const eventListeners = new Set<(document: unknown, meta: EventMeta) => void>();
   const failureListeners = new Set<(error: LiveError) => void>();
   /** The last failed attempt to connect, until one succeeds (or new credentials are tried). */
@@ -205,6 +206,13 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     logger.warn(`server error ${error.code}: ${error.message}`);
   });
 
+  socket.on('io:subscription-ended', (info) => {
+    if (typeof info?.id !== 'string') return;
+    const error = new LiveError(isServerErrorCode(info.code) ? info.code : 'FORBIDDEN', `the server ended subscription ${info.id}: ${info.message}`);
+    logger.warn(error.message);
+    for (const listener of [...endedListeners]) listener(info.id, error);
+  });
+
   // The server may have missed changes (one of several nodes lost Redis for a while).
   socket.on('io:resync', (info) => {
     logger.info(`the server asks to read again: ${info?.reason ?? 'no reason given'}`);
@@ -253,6 +261,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     onDisconnect(listener: () => void): () => void {
       disconnectListeners.add(listener);
       return () => disconnectListeners.delete(listener);
+    },
+
+    /** Calls `listener` when the server ends a subscription (its principal may no longer hold it). */
+    onSubscriptionEnded(listener: (id: string, error: LiveError) => void): () => void {
+      endedListeners.add(listener);
+      return () => endedListeners.delete(listener);
     },
 
     /** Calls `listener` when the server says events may have been missed: read again. */

@@ -167,6 +167,8 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onError(error: LiveError): void {
     this.error = error;
+    // Refused or ended by the server: no events come for it.
+    this.online = false;
     if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') {
       // The principal may not read this (any more): do not keep showing what another could.
       this.state = fromFetch(this.state, [], undefined);

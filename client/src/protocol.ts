@@ -167,6 +167,11 @@ export interface ServerToClientEvents {
    * changes made on other nodes meanwhile never reached it). Read again what you show.
    */
   'io:resync': (info: { reason: string }) => void;
+  /**
+   * The server ended a collection subscription: its principal may no longer hold it (a permission
+   * removed, a filter on what it may no longer read). `id` is the subscription's; no more events.
+   */
+  'io:subscription-ended': (info: { id: string; code: ErrorCode; message: string }) => void;
   [customEvent: string]: (...args: any[]) => void;
 }
 

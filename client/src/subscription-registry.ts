@@ -177,6 +177,17 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     }
   });
 
+  // Ended by the server (the principal lost the right): an error on those queries, not retried
+  // (subscribing again would be refused the same way) until they are acquired anew.
+  connection.onSubscriptionEnded((id, error) => {
+    for (const entry of [...(byId.get(id) ?? [])]) {
+      link(entry, undefined);
+      entry.state = 'failed';
+      entry.error = error;
+      for (const consumer of [...entry.consumers]) consumer.onError(error);
+    }
+  });
+
   connection.onResync(() => {
     for (const entry of entries.values()) {
       if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onResync();

@@ -4,6 +4,7 @@ import { LiveError } from '../live-error';
 import type { LiveClient } from '../live-client';
 import type { EventMeta, StrapiDocument } from '../protocol';
 import { liveQueryKey } from '../query-options';
+import { createRole, createUser, setRolePermissions } from 'example-strapi-app/testing';
 import { ARTICLE, CATEGORY, COMMENT, expectLiveData, expectLivePage, uniquePrefix, useLiveHarness } from './live-harness';
 
 type Article = StrapiDocument & { title: string; category?: { documentId: string; name: string } | null };
@@ -258,6 +259,27 @@ describe('a live collection', () => {
     const { error, status, data } = forbidden.getCurrentResult();
     expect(error).toBeInstanceOf(LiveError);
     expect({ status, data }).toEqual({ status: 'error', data: undefined });
+  });
+});
+
+describe('a subscription the server ends', () => {
+  it('is an error on its queries (INVALID_QUERY) when a filter reads what the role may no longer read; the others stay live', async () => {
+    const role = await createRole(h.strapi, [`${ARTICLE}.find`, `${ARTICLE}.findOne`, `${CATEGORY}.find`, `${CATEGORY}.findOne`]);
+    const { jwt } = await createUser(h.strapi, { roleId: role.id });
+    const prefix = uniquePrefix('ended');
+    await publish(`${prefix}a`, { category: news });
+    const live = h.client({ auth: () => ({ strategy: 'jwt', token: jwt }) });
+    const byCategory = live.collection<Article>(ARTICLE, { filters: { ...byPrefix(prefix), category: { name: { $eq: 'News' } } } });
+    const plain = live.collection<Article>(ARTICLE, { filters: byPrefix(prefix) });
+    h.watch(byCategory);
+    h.watch(plain);
+    await vi.waitFor(() => expect([byCategory, plain].map((observer) => observer.getCurrentResult().isLive)).toEqual([true, true]));
+    await setRolePermissions(h.strapi, role.id, [`${ARTICLE}.find`, `${ARTICLE}.findOne`]);
+    await vi.waitFor(() => expect(byCategory.getCurrentResult().error?.code).toBe('INVALID_QUERY'));
+    expect(byCategory.getCurrentResult().isLive).toBe(false);
+    await publish(`${prefix}b`);
+    await vi.waitFor(() => expect(titles(plain.getCurrentResult().data)).toEqual([`${prefix}a`, `${prefix}b`]));
+    expect(plain.getCurrentResult().error).toBeNull();
   });
 });
 

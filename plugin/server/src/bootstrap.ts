@@ -116,7 +116,13 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     },
     states,
   );
-  const permissions = watchPermissionChanges({ strapi, access, sessions, publish: (change) => bus.publishAccess(change) });
+  const permissions = watchPermissionChanges({
+    strapi,
+    access,
+    sessions,
+    publish: (change) => bus.publishAccess(change),
+    narrowed: (groupKeys) => queries.revalidate(groupKeys),
+  });
 
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();
@@ -166,7 +172,11 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     recovery?.hold(socket);
     sessions.attach(socket, authenticated);
     if (socket.recovered) forgetRecoverySession(io, socket);
-    recovery?.arrive(socket).catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} failed: ${error.stack ?? error}`));
+    recovery
+      ?.arrive(socket)
+      // Rights may have changed while it was away: its subscriptions are checked again.
+      .then((recovered) => (recovered && socket.recovered && socket.data.io ? queries.revalidate([socket.data.io.groupKey]) : undefined))
+      .catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} failed: ${error.stack ?? error}`));
     registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {
       socket.on(name, (...args: unknown[]) => runUserHandler(name, () => handler(context, socket, ...args)));

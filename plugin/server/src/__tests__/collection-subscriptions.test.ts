@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useExampleApp, connect, contentEvents, createRole, createUser, record, settle } from 'example-strapi-app/testing';
+import { useExampleApp, connect, contentEvents, createRole, createUser, record, setRolePermissions, settle } from 'example-strapi-app/testing';
 import type { ExampleApp, Received } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
@@ -213,6 +213,28 @@ describe('subscribe', () => {
     const doc = await articles().create({ data: { title: 'Moved role 1' }, status: 'published' });
     await settle(app.strapi, socket);
     expect(take(received)).toEqual([['article:create', doc.documentId, id]]);
+  });
+
+  it('ends a subscription whose filter reads what its role may no longer read, and tells the socket', async () => {
+    const role = await createRole(app.strapi, [`${ARTICLE}.find`, `${ARTICLE}.findOne`, `${CATEGORY}.find`, `${CATEGORY}.findOne`]);
+    const { jwt } = await createUser(app.strapi, { roleId: role.id });
+    const { socket, received } = await listen({ strategy: 'jwt', token: jwt });
+    const byCategory = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Oracle' }, category: { name: { $eq: 'News' } } } });
+    const plain = await socket.emitWithAck('subscribe', { uid: ARTICLE, filters: { title: { $startsWith: 'Oracle' } } });
+    expect([byCategory.success, plain.success]).toEqual([true, true]);
+    const ended = new Promise<unknown>((resolve) => socket.once('io:subscription-ended', resolve));
+    await setRolePermissions(app.strapi, role.id, [`${ARTICLE}.find`, `${ARTICLE}.findOne`]);
+    await app.strapi.$io.idle();
+    expect(await ended).toMatchObject({ id: byCategory.id, code: 'INVALID_QUERY' });
+    // The other one holds: its filter reads nothing the role lost.
+    const doc = await articles().create({ data: { title: 'Oracle one', category: news }, status: 'published' });
+    await settle(app.strapi, socket);
+    expect(take(received)).toEqual([['article:create', doc.documentId, plain.id]]);
+    // The category filter no longer answers anything: renaming the category moves nothing.
+    await app.strapi.documents(CATEGORY).update({ documentId: news, data: { name: 'Renamed news' } });
+    await app.strapi.documents(CATEGORY).update({ documentId: news, data: { name: 'News' } });
+    await settle(app.strapi, socket);
+    expect(take(received).filter(([, , subscription]) => subscription === byCategory.id)).toEqual([]);
   });
 
   it.each([

@@ -65,7 +65,7 @@ export function createIoApi({
   delivery: Delivery;
   sessions: Sessions;
   subscriptions: EntitySubscriptions;
-  queries: { readonly size: number };
+  queries: { readonly size: number; idle(): Promise<void> };
   /** Passes `emit` calls on to the other nodes, and entity subscriptions to the node of a socket. */
   cluster: { publishEmit(emit: ReadersEmit): void; onOwner(request: SocketRequest): Promise<unknown> };
 }) {
@@ -223,6 +223,7 @@ export function createIoApi({
     /** Resolves once every committed change has been delivered and every rights recheck is done. */
     async idle(): Promise<void> {
       await sessions.idle();
+      await queries.idle();
       await delivery.idle();
     },
   };

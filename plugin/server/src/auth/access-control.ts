@@ -91,11 +91,18 @@ export function createAccessControl({ strapi }: { strapi: Core.Strapi }) {
       return (await strapi.contentAPI.sanitize.output(document as never, schema, { auth: group.auth as never })) as T;
     },
 
-    /** Marks groups stale (all, or those whose principal matches) after a permission change. */
-    invalidate(matches: (principal: Principal) => boolean = () => true): void {
-      for (const group of groups.values()) {
-        if (matches(group.principal)) group.stale = true;
+    /**
+     * Marks groups stale (all, or those whose principal matches) after a permission change; returns
+     * their keys.
+     */
+    invalidate(matches: (principal: Principal) => boolean = () => true): string[] {
+      const keys: string[] = [];
+      for (const [key, group] of groups) {
+        if (!matches(group.principal)) continue;
+        group.stale = true;
+        keys.push(key);
       }
+      return keys;
     },
 
     /** The group's current auth context (what Strapi's validators and sanitizers take). */

@@ -44,25 +44,30 @@ export function watchPermissionChanges({
   access,
   sessions,
   publish,
+  narrowed,
 }: {
   strapi: Core.Strapi;
   access: AccessControl;
   sessions: Sessions;
   publish: (change: AccessChange) => void;
+  /** Groups whose rights may have shrunk: their sockets' subscriptions are checked again. */
+  narrowed: (groupKeys: string[]) => Promise<void>;
 }): { applyRemote(change: AccessChange): void } {
   const apply = ({ uid, action, id }: AccessChange) => {
     let work: Promise<void> = Promise.resolve();
+    let groups: string[] = [];
     if (ROLE_MODELS.includes(uid)) {
-      access.invalidate((p) => p.kind === 'public' || p.kind === 'user');
+      groups = access.invalidate((p) => p.kind === 'public' || p.kind === 'user');
       if (uid === 'plugin::users-permissions.role' && action.startsWith('afterDelete')) work = sessions.recheckAll('user');
     } else if (uid === USER_MODEL) {
       work = id === null ? sessions.recheckAll('user') : sessions.recheckRoom(rooms.user(id));
     } else if (uid === TOKEN_MODEL) {
-      access.invalidate((p) => p.kind === 'api-token' && (id === null || p.tokenId === id));
+      groups = access.invalidate((p) => p.kind === 'api-token' && (id === null || p.tokenId === id));
       work = id === null ? sessions.recheckAll('api-token') : sessions.recheckRoom(rooms.token(id));
     } else if (uid === TOKEN_PERMISSION_MODEL) {
-      access.invalidate((p) => p.kind === 'api-token' && p.tokenType === 'custom');
+      groups = access.invalidate((p) => p.kind === 'api-token' && p.tokenType === 'custom');
     }
+    if (groups.length > 0) work = work.then(() => narrowed(groups));
     work.catch((error: Error) => strapi.log.error(`[io] re-checking sockets after a change of ${uid} failed: ${error.message}`));
   };
 

@@ -4,7 +4,9 @@ import type { AccessControl } from '../auth/access-control';
 import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
-import type { IoServer, SocketData } from '../socket/create-server';
+import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
+
+type IoSocketEmit = IoSocket['emit'];
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
@@ -301,6 +303,41 @@ export function createCollectionSubscriptions({
     return undefined;
   }
 
+  const checking = new Set<Promise<void>>();
+  function track(work: Promise<void>): Promise<void> {
+    checking.add(work);
+    void work.finally(() => checking.delete(work)).catch(() => {});
+    return work;
+  }
+
+  /** Ends each collection subscription of `socket` its group may no longer hold. */
+  async function revalidateSocket(socket: SubscriberSocket & { emit: IoSocketEmit }, groupKey: string): Promise<void> {
+    for (const room of [...socket.rooms]) {
+      const parsed = parseQueryRoom(room);
+      const held = parsed && parsed.groupKey === groupKey ? socket.data.queries?.[parsed.queryId] : undefined;
+      if (!parsed || !held) continue;
+      const { def } = held;
+      let refusal: AckError | undefined;
+      if (!(await access.canRead(groupKey, def.uid, 'find'))) refusal = new AckError('FORBIDDEN', `This connection may no longer read ${def.uid}`);
+      else {
+        const auth = await access.authOf(groupKey);
+        try {
+          if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
+          await readQuery(strapi, { uid: def.uid, filters: def.filters, status: def.status, ...(def.locale ? { locale: def.locale } : {}) }, typeOf, auth);
+        } catch (error) {
+          refusal = error instanceof AckError ? error : new AckError('INVALID_QUERY', 'These filters are no longer allowed');
+        }
+      }
+      if (!refusal || !socket.rooms.has(room)) continue;
+      await socket.leave(room);
+      delete socket.data.queries?.[parsed.queryId];
+      if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(groupKey));
+      const query = index.get(parsed.queryId);
+      if (query) prune(query);
+      socket.emit('io:subscription-ended', { id: parsed.subscription, code: refusal.code, message: refusal.message });
+    }
+  }
+
   return {
     restInfo,
 
@@ -380,6 +417,32 @@ export function createCollectionSubscriptions({
       const found: LiveQuery[] = [];
       for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) if (query.rooms.size > 0) found.push(query);
       return found;
+    },
+
+    /**
+     * Checks the collection subscriptions of the groups' sockets on this node again, with the
+     * groups' current rights (a permission removed, a token's scope narrowed): one its principal may
+     * no longer hold (the type unreadable, a filter on what it may no longer read) is ended, and the
+     * socket told (`io:subscription-ended { id, code, message }`). Until then a filter through a
+     * relation would go on answering, by its events, what the principal may no longer read.
+     */
+    revalidate(groupKeys: Iterable<string>): Promise<void> {
+      return track(
+        (async () => {
+          for (const groupKey of groupKeys) {
+            const members = [...(io.of('/').adapter.rooms.get(rooms.group(groupKey)) ?? [])];
+            for (const socketId of members) {
+              const socket = io.of('/').sockets.get(socketId);
+              if (socket) await revalidateSocket(socket as unknown as SubscriberSocket & { emit: IoSocketEmit }, groupKey);
+            }
+          }
+        })(),
+      );
+    },
+
+    /** Resolves when no check of subscriptions is running. */
+    async idle(): Promise<void> {
+      while (checking.size > 0) await Promise.allSettled([...checking]);
     },
 
     /** Every live query of a view and locale of `uid` that has rooms on this node. */
