@@ -11,6 +11,7 @@ import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
 import { createClusterBus } from './cluster/cluster-bus';
 import { createSessionRecovery } from './recovery/session-recovery';
+import { createConnectionGuard } from './limits/connection-guard';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
@@ -126,9 +127,15 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
 
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();
+  const guard = createConnectionGuard(config.guard);
   const authenticate: Parameters<typeof io.use>[0] = (socket, next) => {
+    // Cheapest first: who may connect at all, before credentials are read from the database.
+    const refused = guard.admit(socket.handshake);
+    if (refused) return next(refused);
     authenticateHandshake(strapi, socket.handshake as never)
       .then((authenticated) => {
+        const anonymous = guard.authenticated(authenticated.session.principal.kind);
+        if (anonymous) return next(anonymous);
         handshakes.set(socket, authenticated);
         next();
       })
@@ -145,8 +152,14 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     namespace.on('connection', (socket) => {
       const authenticated = handshakes.get(socket);
       handshakes.delete(socket);
-      if (authenticated) sessions.attachOther(socket, authenticated);
-      else socket.disconnect(true);
+      if (!authenticated) return void socket.disconnect(true);
+      socket.use(
+        guard.messageRate((message) => {
+          socket.emit('io:error', { code: 'LIMIT_EXCEEDED', message });
+          socket.disconnect(true);
+        }),
+      );
+      sessions.attachOther(socket, authenticated);
     });
   });
 
@@ -167,6 +180,14 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       socket.disconnect(true);
       return;
     }
+    // Before any of its messages is looked at: its rate.
+    socket.use(
+      guard.messageRate((message) => {
+        socket.emit('io:error', { code: 'LIMIT_EXCEEDED', message });
+        socket.disconnect(true);
+      }),
+    );
+    socket.once('disconnect', guard.count(socket.handshake));
     // A recovered socket's rooms stay listened to while it catches up (attach ends its ghost);
     // then it gets what it missed, as its principal may read it now, and its rooms back.
     recovery?.hold(socket);

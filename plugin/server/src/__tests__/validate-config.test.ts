@@ -45,8 +45,34 @@ describe('validateConfig', () => {
     [{ redis: { url: 'redis://127.0.0.1', adapter: 'kafka' } }, '"redis.adapter" must be one of redis-streams, redis (got "kafka")'],
     [{ redis: { url: 'redis://127.0.0.1', keyPrefix: 'a b' } }, '"redis.keyPrefix" must be letters'],
     [{ redis: { url: 'redis://127.0.0.1', host: 'x' } }, '"redis.host" must be absent: redis takes url, adapter, keyPrefix, clientOptions'],
+    [{ limits: { messagesPerSecond: 0 } }, '"limits.messagesPerSecond" must be a positive number (got number 0)'],
+    [{ limits: { messageBurst: 1.5 } }, '"limits.messageBurst" must be a positive integer'],
+    [{ limits: { connectionsPerIp: -1 } }, '"limits.connectionsPerIp" must be a non-negative integer'],
+    [{ limits: { rate: 5 } }, '"limits.rate" must be absent: limits takes messagesPerSecond, messageBurst, disconnectAfterRefused, connectionsPerIp'],
+    [{ security: { requireAuthentication: 'yes' } }, '"security.requireAuthentication" must be true or false'],
+    [{ security: { trustProxy: 'loopback' } }, '"security.trustProxy" must be true, false or the number of proxies in front of Strapi'],
+    [{ security: { ipAllowList: '10.0.0.1' } }, '"security.ipAllowList" must be an array of addresses'],
+    [{ security: { ipDenyList: ['evil.example.com'] } }, '"security.ipDenyList[0]" must be an IP address or an IPv4 range'],
   ])('refuses %j naming the key', (config, message) => {
     expect(() => validateConfig(config)).toThrow(message);
+  });
+
+  it('resolves limits and security with their defaults', () => {
+    expect(validateConfig({}).guard).toEqual({
+      messagesPerSecond: 50,
+      messageBurst: 150,
+      disconnectAfterRefused: 150,
+      connectionsPerIp: 0,
+      requireAuthentication: false,
+      trustedHops: 0,
+      ipAllowList: undefined,
+      ipDenyList: [],
+    });
+    expect(validateConfig({ maxSubscriptionsPerSocket: 500, security: { trustProxy: 2, ipAllowList: ['10.0.0.0/8'] } }).guard).toMatchObject({
+      messageBurst: 550,
+      trustedHops: 2,
+      ipAllowList: ['10.0.0.0/8'],
+    });
   });
 
   it('resolves redis with its defaults, and never shows a password in an error', () => {

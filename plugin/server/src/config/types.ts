@@ -56,6 +56,46 @@ export interface SocketIOConfig {
    * node wrote it, to its own sockets (see README "Running many nodes").
    */
   redis?: RedisConfig;
+  /** What one client may do (README "Security"). */
+  limits?: LimitsConfig;
+  /** Who may connect (README "Security"). */
+  security?: SecurityConfig;
+}
+
+/** `limits` of the plugin's configuration. */
+export interface LimitsConfig {
+  /** Messages one socket may send per second, on average (default 50). */
+  messagesPerSecond?: number;
+  /** Messages one socket may send at once above that rate (default maxSubscriptionsPerSocket + 50, so a reconnecting client can subscribe everything again at once). */
+  messageBurst?: number;
+  /** Messages refused in a row (over the rate) after which the socket is disconnected (default messageBurst). */
+  disconnectAfterRefused?: number;
+  /** Connections one client address may hold on this node; 0 for no cap (default 0: behind a proxy without `trustProxy`, every client has the proxy's address). */
+  connectionsPerIp?: number;
+}
+
+/** `security` of the plugin's configuration. */
+export interface SecurityConfig {
+  /** Refuse connections without credentials (Public); default false. */
+  requireAuthentication?: boolean;
+  /** How many proxies in front of Strapi add `X-Forwarded-For` (true: one); default false: the TCP peer's address. */
+  trustProxy?: boolean | number;
+  /** Only these addresses (exact, or IPv4 `a.b.c.d/bits`) may connect; default: any. */
+  ipAllowList?: string[];
+  /** These addresses may not connect; default: none. */
+  ipDenyList?: string[];
+}
+
+/** `limits` and `security` after validation. */
+export interface ResolvedGuardConfig {
+  messagesPerSecond: number;
+  messageBurst: number;
+  disconnectAfterRefused: number;
+  connectionsPerIp: number;
+  requireAuthentication: boolean;
+  trustedHops: number;
+  ipAllowList: string[] | undefined;
+  ipDenyList: string[];
 }
 
 /** `redis` of the plugin's configuration. */
@@ -97,4 +137,5 @@ export interface ResolvedConfig {
   hooks: NonNullable<SocketIOConfig['hooks']>;
   maxSubscriptionsPerSocket: number;
   redis: ResolvedRedisConfig | undefined;
+  guard: ResolvedGuardConfig;
 }

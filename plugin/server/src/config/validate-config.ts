@@ -1,8 +1,11 @@
 import type { ContentAction } from '@strapi-live/client/protocol';
-import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedRedisConfig } from './types';
+import { isAddressEntry } from '../limits/client-address';
+import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuardConfig, ResolvedRedisConfig } from './types';
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
-const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis'];
+const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security'];
+const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp'];
+const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList'];
 const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
 const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
 const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
@@ -155,5 +158,59 @@ export function validateConfig(input: unknown): ResolvedConfig {
     hooks: hooks as ResolvedConfig['hooks'],
     maxSubscriptionsPerSocket: max,
     redis: validateRedis(config.redis),
+    guard: validateGuard(config.limits, config.security, max),
+  };
+}
+
+function onlyKeys(value: Record<string, unknown>, key: string, allowed: string[]): void {
+  for (const field of Object.keys(value)) {
+    if (!allowed.includes(field)) throw mustBe(`${key}.${field}`, `absent: ${key} takes ${allowed.join(', ')}`, value[field]);
+  }
+}
+
+function positiveNumber(value: unknown, key: string, fallback: number, { integer = false, zero = false } = {}): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
+  if (!ok) throw mustBe(key, `a ${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}`, value);
+  return value as number;
+}
+
+function addressList(value: unknown, key: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw mustBe(key, "an array of addresses ('203.0.113.7', '10.0.0.0/8')", value);
+  value.forEach((entry, i) => {
+    if (!isAddressEntry(entry)) throw mustBe(`${key}[${i}]`, "an IP address or an IPv4 range such as '10.0.0.0/8'", entry);
+  });
+  return value as string[];
+}
+
+/** `limits` and `security`, with their defaults (see types.ts). */
+function validateGuard(limits: unknown, security: unknown, maxSubscriptions: number): ResolvedGuardConfig {
+  const l = limits ?? {};
+  const s = security ?? {};
+  if (!isPlainObject(l)) throw mustBe('limits', 'an object', l);
+  if (!isPlainObject(s)) throw mustBe('security', 'an object', s);
+  onlyKeys(l, 'limits', LIMITS_KEYS);
+  onlyKeys(s, 'security', SECURITY_KEYS);
+  const messagesPerSecond = positiveNumber(l.messagesPerSecond, 'limits.messagesPerSecond', 50);
+  const messageBurst = positiveNumber(l.messageBurst, 'limits.messageBurst', maxSubscriptions + 50, { integer: true });
+  const disconnectAfterRefused = positiveNumber(l.disconnectAfterRefused, 'limits.disconnectAfterRefused', messageBurst, { integer: true });
+  const connectionsPerIp = positiveNumber(l.connectionsPerIp, 'limits.connectionsPerIp', 0, { integer: true, zero: true });
+  if (s.requireAuthentication !== undefined && typeof s.requireAuthentication !== 'boolean') {
+    throw mustBe('security.requireAuthentication', 'true or false', s.requireAuthentication);
+  }
+  const trust = s.trustProxy ?? false;
+  if (typeof trust !== 'boolean' && !(typeof trust === 'number' && Number.isInteger(trust) && trust >= 0)) {
+    throw mustBe('security.trustProxy', 'true, false or the number of proxies in front of Strapi', trust);
+  }
+  return {
+    messagesPerSecond,
+    messageBurst,
+    disconnectAfterRefused,
+    connectionsPerIp,
+    requireAuthentication: s.requireAuthentication === true,
+    trustedHops: trust === true ? 1 : trust === false ? 0 : trust,
+    ipAllowList: addressList(s.ipAllowList, 'security.ipAllowList'),
+    ipDenyList: addressList(s.ipDenyList, 'security.ipDenyList') ?? [],
   };
 }
