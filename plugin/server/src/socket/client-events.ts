@@ -3,8 +3,12 @@ import type { IoSocket } from './create-server';
 import type { CollectionSubscriptions } from '../subscriptions/collection-subscriptions';
 import type { EntitySubscriptions } from '../subscriptions/entity-subscriptions';
 import { AckError, ackForError } from './ack';
+import { createThrottledLog } from './throttled-log';
 
 type Handler = (payload: unknown) => Promise<object>;
+
+/** Unexpected failures, logged once a minute per message name for the whole server. */
+const failureLogs = new WeakMap<Core.Strapi, ReturnType<typeof createThrottledLog>>();
 
 /**
  * Wires the messages a client may send. Each is validated by its handler and answered with
@@ -20,6 +24,7 @@ export function registerClientEvents(
   { entities, queries }: { entities: EntitySubscriptions; queries: CollectionSubscriptions },
 ): void {
   let queue: Promise<void> = Promise.resolve();
+  const logFailure = failureLogs.get(strapi) ?? failureLogs.set(strapi, createThrottledLog((line) => strapi.log.error(line))).get(strapi)!;
   const handle = (event: string, handler: Handler) => {
     socket.on(event, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
@@ -28,7 +33,7 @@ export function registerClientEvents(
           const result = await handler(args[0]);
           ack?.({ success: true, ...result });
         } catch (error) {
-          if (!(error instanceof AckError)) strapi.log.error(`[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
+          if (!(error instanceof AckError)) logFailure(event, () => `[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
           const response = ackForError(error);
           if (ack) ack(response);
           else socket.emit('io:error', response.error);
