@@ -53,7 +53,16 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const sessions = createSessions({ strapi, io, access, audience });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0, movedIn: 0, replayed: 0 };
-  const queries = createCollectionSubscriptions({ strapi, io, audience, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket, stats });
+  const queries = createCollectionSubscriptions({
+    strapi,
+    io,
+    audience,
+    access,
+    watched,
+    maxPerSocket: config.maxSubscriptionsPerSocket,
+    maxQueries: config.guard.liveQueriesPerNode,
+    stats,
+  });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
   const nodeId = randomUUID();
   // Connection state recovery: what this node sends its sockets is kept here, replayed after a

@@ -13,7 +13,7 @@ const example = useExampleApp({
   seed: false,
   ioConfig: {
     contentTypes: [ARTICLE],
-    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4 },
+    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3 },
     security: { requireAuthentication: true, trustProxy: true, ipDenyList: ['10.0.0.0/8'] },
   },
 });
@@ -86,6 +86,17 @@ describe('how much a socket may send', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await socket.emitWithAck('io:ping')).toMatchObject({ success: true });
     closeAll();
+  });
+
+  it('caps the distinct live queries of the node; a query already evaluated is still shared', async () => {
+    const [one, two] = [await connectAs('203.0.113.4'), await connectAs('203.0.113.5')];
+    const query = (i: number) => ({ uid: ARTICLE, filters: { title: { $eq: `capped ${i}` } } });
+    for (const i of [1, 2, 3]) expect(await one.emitWithAck('subscribe', query(i))).toMatchObject({ success: true });
+    expect(await two.emitWithAck('subscribe', query(4))).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/distinct live queries/) } });
+    expect(await two.emitWithAck('subscribe', query(2))).toMatchObject({ success: true });
+    expect(app.strapi.$io.stats().liveQueries).toBe(3);
+    closeAll();
+    await expect.poll(() => app.strapi.$io.stats().liveQueries).toBe(0);
   });
 
   it('a socket bursting 10,000 subscribes is disconnected, and a bystander still gets an update within a second', async () => {

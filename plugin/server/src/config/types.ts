@@ -72,6 +72,8 @@ export interface LimitsConfig {
   disconnectAfterRefused?: number;
   /** Connections one client address may hold on this node; 0 for no cap (default 0: behind a proxy without `trustProxy`, every client has the proxy's address). */
   connectionsPerIp?: number;
+  /** Distinct live queries this node evaluates, those kept for recovering sockets included (default 50,000). */
+  liveQueriesPerNode?: number;
 }
 
 /** `security` of the plugin's configuration. */
@@ -92,6 +94,7 @@ export interface ResolvedGuardConfig {
   messageBurst: number;
   disconnectAfterRefused: number;
   connectionsPerIp: number;
+  liveQueriesPerNode: number;
   requireAuthentication: boolean;
   trustedHops: number;
   ipAllowList: string[] | undefined;

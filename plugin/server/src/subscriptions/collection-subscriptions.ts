@@ -76,6 +76,7 @@ export function createCollectionSubscriptions({
   access,
   watched,
   maxPerSocket,
+  maxQueries = Infinity,
   stats,
   sweepEvery = 30_000,
 }: {
@@ -85,6 +86,8 @@ export function createCollectionSubscriptions({
   access: AccessControl;
   watched: Map<string, WatchedType>;
   maxPerSocket: number;
+  /** Distinct live queries this node may evaluate (`limits.liveQueriesPerNode`). */
+  maxQueries?: number;
   /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
   stats: { evaluated: number; fallbackReads: number };
   /** How often queries left only by expired recovery windows are looked for, in ms. */
@@ -195,6 +198,8 @@ export function createCollectionSubscriptions({
   async function liveQuery(def: QueryDefinition, locale: string | undefined): Promise<LiveQuery> {
     const existing = index.get(def.id);
     if (existing) return existing;
+    // Each distinct query costs memory and matching on every write of its type: a node has a cap.
+    if (index.size >= maxQueries) throw new AckError('LIMIT_EXCEEDED', 'This server evaluates as many distinct live queries as it may; try again later');
     const compiled = compileFilter(def.filters, def.uid, models, dialect);
     // Left to the database on every write: make sure now that the database takes it at all (a
     // PostgreSQL type error would otherwise surface in every write of the type).
