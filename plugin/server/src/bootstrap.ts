@@ -12,6 +12,7 @@ import { captureChanges } from './capture/capture-changes';
 import { createClusterBus } from './cluster/cluster-bus';
 import { createSessionRecovery } from './recovery/session-recovery';
 import { createConnectionGuard } from './limits/connection-guard';
+import { watchSlowConsumers } from './limits/slow-consumers';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
@@ -137,6 +138,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();
   const guard = createConnectionGuard(config.guard);
+  const stopWatchingSlowConsumers = watchSlowConsumers(strapi, io, config.guard.maxBufferedBytes);
   const authenticate: Parameters<typeof io.use>[0] = (socket, next) => {
     // Cheapest first: who may connect at all, before credentials are read from the database.
     const refused = guard.admit(socket.handshake);
@@ -236,6 +238,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       queries.close();
       bus.close();
       recovery?.close();
+      stopWatchingSlowConsumers();
       await redis?.close();
     },
   });

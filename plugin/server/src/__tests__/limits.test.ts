@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { connect, createApiToken, record, settle, useExampleApp } from 'example-strapi-app/testing';
@@ -13,7 +13,7 @@ const example = useExampleApp({
   seed: false,
   ioConfig: {
     contentTypes: [ARTICLE],
-    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3 },
+    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3, maxBufferedBytes: 1_000_000 },
     security: { requireAuthentication: true, trustProxy: true, ipDenyList: ['10.0.0.0/8'] },
   },
 });
@@ -97,6 +97,23 @@ describe('how much a socket may send', () => {
     expect(app.strapi.$io.stats().liveQueries).toBe(3);
     closeAll();
     await expect.poll(() => app.strapi.$io.stats().liveQueries).toBe(0);
+  });
+
+  it('drops a client that stops reading once 1 MB waits for it, and says why', async () => {
+    const slow = await connectAs('203.0.113.6', { reconnection: false });
+    const id = slow.id!;
+    const warn = vi.spyOn(app.strapi.log, 'warn');
+    try {
+      // A stalled client: it no longer reads from its TCP connection.
+      (slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+      const chunk = 'x'.repeat(100_000);
+      for (let i = 0; i < 300; i++) app.strapi.$io.sendPrivateMessage(id, 'bulk', chunk);
+      await expect.poll(() => app.strapi.$io.server.of('/').sockets.has(id), { timeout: 10_000 }).toBe(false);
+      expect(warn.mock.calls.map(([line]) => String(line)).find((line) => line.includes('Too slow to read'))).toMatch(/bytes were waiting to be sent \(at most 1000000\)/);
+    } finally {
+      warn.mockRestore();
+      closeAll();
+    }
   });
 
   it('a socket bursting 10,000 subscribes is disconnected, and a bystander still gets an update within a second', async () => {

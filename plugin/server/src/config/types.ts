@@ -74,6 +74,8 @@ export interface LimitsConfig {
   connectionsPerIp?: number;
   /** Distinct live queries this node evaluates, those kept for recovering sockets included (default 50,000). */
   liveQueriesPerNode?: number;
+  /** Bytes waiting to be sent to one client past which it is dropped as too slow; 0 for none (default 16 MB). */
+  maxBufferedBytes?: number;
 }
 
 /** `security` of the plugin's configuration. */
@@ -95,6 +97,7 @@ export interface ResolvedGuardConfig {
   disconnectAfterRefused: number;
   connectionsPerIp: number;
   liveQueriesPerNode: number;
+  maxBufferedBytes: number;
   requireAuthentication: boolean;
   trustedHops: number;
   ipAllowList: string[] | undefined;

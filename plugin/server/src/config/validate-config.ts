@@ -4,7 +4,7 @@ import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuard
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
 const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security'];
-const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode'];
+const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode', 'maxBufferedBytes'];
 const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList'];
 const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
 const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
@@ -197,6 +197,7 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
   const disconnectAfterRefused = positiveNumber(l.disconnectAfterRefused, 'limits.disconnectAfterRefused', messageBurst, { integer: true });
   const connectionsPerIp = positiveNumber(l.connectionsPerIp, 'limits.connectionsPerIp', 0, { integer: true, zero: true });
   const liveQueriesPerNode = positiveNumber(l.liveQueriesPerNode, 'limits.liveQueriesPerNode', 50_000, { integer: true });
+  const maxBufferedBytes = positiveNumber(l.maxBufferedBytes, 'limits.maxBufferedBytes', 16 * 1024 * 1024, { integer: true, zero: true });
   if (s.requireAuthentication !== undefined && typeof s.requireAuthentication !== 'boolean') {
     throw mustBe('security.requireAuthentication', 'true or false', s.requireAuthentication);
   }
@@ -210,6 +211,7 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
     disconnectAfterRefused,
     connectionsPerIp,
     liveQueriesPerNode,
+    maxBufferedBytes,
     requireAuthentication: s.requireAuthentication === true,
     trustedHops: trust === true ? 1 : trust === false ? 0 : trust,
     ipAllowList: addressList(s.ipAllowList, 'security.ipAllowList'),
