@@ -62,6 +62,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     watched,
     maxPerSocket: config.maxSubscriptionsPerSocket,
     maxQueries: config.guard.liveQueriesPerNode,
+    draftView: config.guard.draftView,
     stats,
   });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });

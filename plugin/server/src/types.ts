@@ -5,7 +5,7 @@
  */
 
 export type { SocketIO, EmitOptions, RawEmitOptions, SocketInfo, EntitySubscription } from './api/io-api';
-export type { SocketIOConfig, ContentTypeConfigEntry, EventHandlerConfig, PopulateConfig, RedisConfig, LimitsConfig, SecurityConfig } from './config/types';
+export type { SocketIOConfig, ContentTypeConfigEntry, EventHandlerConfig, PopulateConfig, RedisConfig, LimitsConfig, SecurityConfig, DraftViewConfig } from './config/types';
 export type { Principal } from './auth/principal';
 export type {
   Ack,

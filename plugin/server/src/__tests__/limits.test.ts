@@ -14,7 +14,7 @@ const example = useExampleApp({
   ioConfig: {
     contentTypes: [ARTICLE],
     limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3, maxBufferedBytes: 1_000_000 },
-    security: { requireAuthentication: true, trustProxy: true, ipDenyList: ['10.0.0.0/8'] },
+    security: { requireAuthentication: true, trustProxy: true, ipDenyList: ['10.0.0.0/8'], draftView: { action: 'update' } },
   },
 });
 let app: ExampleApp;
@@ -72,6 +72,18 @@ describe('who may connect', () => {
     expect((await connectAs('198.51.100.8')).connected).toBe(true);
     sockets[0]!.close();
     await expect.poll(async () => (await refusal({ auth: { strategy: 'api-token', token }, extraHeaders: { 'x-forwarded-for': '198.51.100.7' } })).message).toBe('connected');
+    closeAll();
+  });
+});
+
+describe('who sees drafts', () => {
+  it("serves the draft view only to principals that also have the configured action (here update)", async () => {
+    const reader = await connectAs('203.0.113.20');
+    const full = await connectAs('203.0.113.21', { auth: { strategy: 'api-token', token: (await createApiToken(app.strapi, 'full-access')).accessKey } });
+    const drafts = { uid: ARTICLE, status: 'draft' };
+    expect(await reader.emitWithAck('subscribe', drafts)).toMatchObject({ success: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Drafts of api::article\.article/) } });
+    expect(await reader.emitWithAck('subscribe', { uid: ARTICLE })).toMatchObject({ success: true });
+    expect(await full.emitWithAck('subscribe', drafts)).toMatchObject({ success: true });
     closeAll();
   });
 });

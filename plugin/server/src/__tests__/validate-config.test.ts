@@ -53,6 +53,8 @@ describe('validateConfig', () => {
     [{ security: { trustProxy: 'loopback' } }, '"security.trustProxy" must be true, false or the number of proxies in front of Strapi'],
     [{ security: { ipAllowList: '10.0.0.1' } }, '"security.ipAllowList" must be an array of addresses'],
     [{ security: { ipDenyList: ['evil.example.com'] } }, '"security.ipDenyList[0]" must be an IP address or an IPv4 range'],
+    [{ security: { draftView: 'admins' } }, `"security.draftView" must be 'rest', 'authenticated', 'none' or { action: 'update' } (got "admins")`],
+    [{ security: { draftView: { permission: 'x' } } }, '"security.draftView" must be'],
   ])('refuses %j naming the key', (config, message) => {
     expect(() => validateConfig(config)).toThrow(message);
   });
@@ -69,6 +71,7 @@ describe('validateConfig', () => {
       trustedHops: 0,
       ipAllowList: undefined,
       ipDenyList: [],
+      draftView: 'rest',
     });
     expect(validateConfig({ maxSubscriptionsPerSocket: 500, security: { trustProxy: 2, ipAllowList: ['10.0.0.0/8'] } }).guard).toMatchObject({
       messageBurst: 550,

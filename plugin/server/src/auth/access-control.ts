@@ -15,7 +15,8 @@ interface GroupState {
   refreshing: Promise<void> | null;
 }
 
-export type ReadAction = 'find' | 'findOne';
+/** `find`/`findOne` for reading; any other action of a type (`update`...) where a config asks for it. */
+export type ReadAction = 'find' | 'findOne' | (string & {});
 
 /**
  * The reading rights of every principal group that has sockets on this node: whether a group may

@@ -88,7 +88,15 @@ export interface SecurityConfig {
   ipAllowList?: string[];
   /** These addresses may not connect; default: none. */
   ipDenyList?: string[];
+  /**
+   * Who may subscribe to the draft view (`status: 'draft'`): `'rest'` (default) whoever REST serves
+   * `?status=draft` to, that is whoever has `find`; `'authenticated'` users and API tokens only;
+   * `'none'` nobody; `{ action: 'update' }` whoever also has that action on the type.
+   */
+  draftView?: DraftViewConfig;
 }
+
+export type DraftViewConfig = 'rest' | 'authenticated' | 'none' | { action: string };
 
 /** `limits` and `security` after validation. */
 export interface ResolvedGuardConfig {
@@ -102,6 +110,7 @@ export interface ResolvedGuardConfig {
   trustedHops: number;
   ipAllowList: string[] | undefined;
   ipDenyList: string[];
+  draftView: DraftViewConfig;
 }
 
 /** `redis` of the plugin's configuration. */

@@ -5,7 +5,7 @@ import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuard
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
 const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security'];
 const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode', 'maxBufferedBytes'];
-const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList'];
+const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList', 'draftView'];
 const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
 const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
 const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
@@ -205,7 +205,12 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
   if (typeof trust !== 'boolean' && !(typeof trust === 'number' && Number.isInteger(trust) && trust >= 0)) {
     throw mustBe('security.trustProxy', 'true, false or the number of proxies in front of Strapi', trust);
   }
+  const draftView = s.draftView ?? 'rest';
+  const validDraftView =
+    draftView === 'rest' || draftView === 'authenticated' || draftView === 'none' || (isPlainObject(draftView) && Object.keys(draftView).join() === 'action' && typeof draftView.action === 'string' && /^[\w-]+$/.test(draftView.action));
+  if (!validDraftView) throw mustBe('security.draftView', "'rest', 'authenticated', 'none' or { action: 'update' }", draftView);
   return {
+    draftView: draftView as ResolvedGuardConfig['draftView'],
     messagesPerSecond,
     messageBurst,
     disconnectAfterRefused,

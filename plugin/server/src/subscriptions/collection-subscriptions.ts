@@ -4,6 +4,7 @@ import type { AccessControl } from '../auth/access-control';
 import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
+import type { DraftViewConfig } from '../config/types';
 import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
 
 type IoSocketEmit = IoSocket['emit'];
@@ -77,6 +78,7 @@ export function createCollectionSubscriptions({
   watched,
   maxPerSocket,
   maxQueries = Infinity,
+  draftView = 'rest',
   stats,
   sweepEvery = 30_000,
 }: {
@@ -88,6 +90,8 @@ export function createCollectionSubscriptions({
   maxPerSocket: number;
   /** Distinct live queries this node may evaluate (`limits.liveQueriesPerNode`). */
   maxQueries?: number;
+  /** Who may hold draft-view queries (`security.draftView`). */
+  draftView?: DraftViewConfig;
   /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
   stats: { evaluated: number; fallbackReads: number };
   /** How often queries left only by expired recovery windows are looked for, in ms. */
@@ -315,6 +319,14 @@ export function createCollectionSubscriptions({
     return work;
   }
 
+  /** Refuses the draft view to whom `security.draftView` does not serve it. */
+  async function checkDraftView(def: QueryDefinition, groupKey: string, kind: string): Promise<void> {
+    if (def.status !== 'draft' || draftView === 'rest') return;
+    const allowed =
+      draftView === 'none' ? false : draftView === 'authenticated' ? kind !== 'public' : await access.canRead(groupKey, def.uid, draftView.action);
+    if (!allowed) throw new AckError('FORBIDDEN', `Drafts of ${def.uid} are not served to this connection`);
+  }
+
   /** Ends each collection subscription of `socket` its group may no longer hold. */
   async function revalidateSocket(socket: SubscriberSocket & { emit: IoSocketEmit }, groupKey: string): Promise<void> {
     for (const room of [...socket.rooms]) {
@@ -329,6 +341,7 @@ export function createCollectionSubscriptions({
         try {
           if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
           await readQuery(strapi, { uid: def.uid, filters: def.filters, status: def.status, ...(def.locale ? { locale: def.locale } : {}) }, typeOf, auth);
+          await checkDraftView(def, groupKey, socket.data.io?.principal.kind ?? 'public');
         } catch (error) {
           refusal = error instanceof AckError ? error : new AckError('INVALID_QUERY', 'These filters are no longer allowed');
         }
@@ -364,6 +377,7 @@ export function createCollectionSubscriptions({
       const auth = await access.authOf(session.groupKey);
       if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       const def = await readQuery(strapi, payload, typeOf, auth);
+      await checkDraftView(def, session.groupKey, session.principal.kind);
       const held = heldRoom(socket, session.groupKey, def.id);
       if (held === undefined && subscriptionCount(socket.rooms) >= maxPerSocket) {
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
