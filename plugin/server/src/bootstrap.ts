@@ -81,6 +81,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
           adopt: (roomsOfSession, held) => queries.adopt(roomsOfSession, held),
           endGhost: (sid) => audience.end(sid),
           mayRead: (groupKey, uid, action) => access.canRead(groupKey, uid, action),
+          sanitize: (groupKey, uid, document) => access.sanitize(groupKey, uid, document),
           stats,
         })
       : undefined;

@@ -53,6 +53,18 @@ function readOf(data: readonly unknown[], socketRooms: ReadonlySet<string>): str
   return `${meta.uid}\u0000${throughEntity ? 'findOne' : 'find'}`;
 }
 
+/** The documents of create and update events among the packets not sanitized again yet. */
+function documentsOf(packets: { data: readonly unknown[] }[], done: Map<unknown, unknown>): { uid: string; document: unknown }[] {
+  const pending = new Map<unknown, string>();
+  for (const { data } of packets) {
+    const meta = data[2] as { uid?: unknown } | undefined;
+    if (typeof data[0] !== 'string' || !/:(create|update)$/.test(data[0]) || typeof meta?.uid !== 'string') continue;
+    const document = data[1];
+    if (typeof document === 'object' && document !== null && !done.has(document)) pending.set(document, meta.uid);
+  }
+  return [...pending].map(([document, uid]) => ({ uid, document }));
+}
+
 /** The reads the packets need that have no verdict yet. */
 function readsOf(packets: { data: readonly unknown[] }[], socketRooms: ReadonlySet<string>, verdicts: Map<string, boolean>): string[] {
   const pending = new Set<string>();
@@ -116,6 +128,7 @@ export function createSessionRecovery({
   adopt,
   endGhost,
   mayRead,
+  sanitize,
   stats,
 }: {
   strapi: Core.Strapi;
@@ -131,6 +144,8 @@ export function createSessionRecovery({
   endGhost: (sid: string) => void;
   /** Whether a group may read a type now (replayed events are checked again). */
   mayRead: (groupKey: string, uid: string, action: 'find' | 'findOne') => Promise<boolean>;
+  /** A document as the group may read it now (replayed documents are sanitized again). */
+  sanitize: (groupKey: string, uid: string, document: unknown) => Promise<unknown>;
   stats: { movedIn: number; replayed: number };
 }) {
   const log = createRecoveryLog({ tag: nodeId.slice(0, 8), windowMs });
@@ -264,12 +279,19 @@ export function createSessionRecovery({
           arrival.holder === nodeId
             ? log.after(arrival.offset, rooms)?.map(({ data, key, offset }) => ({ data, key, offset: offset as string | undefined }))
             : fromHolder && mergeMissed(fromHolder.packets, log.since(held.mark, rooms)).map(({ data, key }) => ({ data, key, offset: undefined as string | undefined }));
-        // What its principal may read now (a permission removed while it was away), asked for
-        // every type the missed events carry; asked again if a write meanwhile brought another.
+        // As its principal may read now (a permission removed while it was away): whether it may
+        // read each type the missed events carry, and each document they carry sanitized again
+        // (a relation or field it lost). Asked again if a write meanwhile brought more.
         const groupKey = socket.data.io?.groupKey;
         const verdicts = new Map<string, boolean>();
-        for (let pending = readsOf(missed() ?? [], rooms, verdicts); groupKey && pending.length > 0; pending = readsOf(missed() ?? [], rooms, verdicts)) {
-          for (const read of pending) verdicts.set(read, await mayRead(groupKey, ...(read.split('\u0000') as [string, 'find' | 'findOne'])));
+        const documents = new Map<unknown, unknown>();
+        for (;;) {
+          const current = missed() ?? [];
+          const reads = readsOf(current, rooms, verdicts);
+          const unsanitized = documentsOf(current, documents);
+          if (!groupKey || (reads.length === 0 && unsanitized.length === 0)) break;
+          for (const read of reads) verdicts.set(read, await mayRead(groupKey, ...(read.split('\u0000') as [string, 'find' | 'findOne'])));
+          for (const { uid, document } of unsanitized) documents.set(document, await sanitize(groupKey, uid, document));
         }
         if (!socket.connected) return false;
         const packets = missed();
@@ -290,9 +312,13 @@ export function createSessionRecovery({
         for (const { data, key, offset } of packets!) {
           const read = readOf(data, rooms);
           if (read && !verdicts.get(read)) continue;
-          // Offsets of another node mean nothing here: the packet is recorded again, for this socket.
-          const own = offset ?? log.record(data, { rooms: [socket.id] }, key);
-          (socket.emit as unknown as (...args: unknown[]) => void)(...data, own);
+          const document = documents.has(data[1]) ? documents.get(data[1]) : data[1];
+          if (document === undefined || document === null) continue;
+          const sent = document === data[1] ? data : [data[0], document, ...data.slice(2)];
+          // Offsets of another node, or of a packet sanitized again, mean nothing here: recorded
+          // again, for this socket.
+          const own = offset !== undefined && sent === data ? offset : log.record(sent, { rooms: [socket.id] }, key);
+          (socket.emit as unknown as (...args: unknown[]) => void)(...sent, own);
           stats.replayed += 1;
         }
         socket.join([...rooms]);
