@@ -224,6 +224,13 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     socket.on('disconnect', (reason) => {
       if (!sessions.detach(socket, reason, rooms)) forgetRecoverySession(io, socket);
       for (const { handler } of onDisconnect) runUserHandler('disconnect', () => handler(context, socket, reason));
+      // A client that left its last namespace but keeps the connection open (socket.io-client
+      // closes it; a hand-made client need not) would hold it outside every limit: close it.
+      if (reason === 'client namespace disconnect') {
+        setImmediate(() => {
+          if ((socket.client as unknown as { sockets: Map<string, unknown> }).sockets.size === 0) socket.conn.close();
+        });
+      }
     });
   });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Socket } from 'socket.io-client';
 import { connect, createApiToken, record, settle, useExampleApp } from 'example-strapi-app/testing';
@@ -85,6 +86,24 @@ describe('who sees drafts', () => {
     expect(await reader.emitWithAck('subscribe', { uid: ARTICLE })).toMatchObject({ success: true });
     expect(await full.emitWithAck('subscribe', drafts)).toMatchObject({ success: true });
     closeAll();
+  });
+});
+
+describe('a hand-made client', () => {
+  it('that leaves its namespace but keeps the connection has it closed (it would hold it outside every limit)', async () => {
+    const { WebSocket } = createRequire(require.resolve('engine.io'))('ws') as typeof import('ws');
+    const ws = new WebSocket(`${app.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { 'x-forwarded-for': '203.0.113.30' } });
+    const frames: string[] = [];
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    ws.on('message', (data) => {
+      const frame = String(data);
+      frames.push(frame);
+      if (frame.startsWith('0')) ws.send(`40${JSON.stringify({ strategy: 'api-token', token })}`);
+      if (frame.startsWith('40{')) ws.send('41');
+      if (frame === '2') ws.send('3');
+    });
+    await closed;
+    expect(frames.some((frame) => frame.startsWith('40{'))).toBe(true);
   });
 });
 

@@ -19,10 +19,33 @@ export interface QueryDefinition {
   locale: string | undefined;
 }
 
-function depthOf(value: unknown): number {
-  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
-  if (isPlainObject(value)) return 1 + Math.max(0, ...Object.values(value).map(depthOf));
-  return 0;
+/**
+ * How deep a client's filters nest (`{}` is 1, a scalar 0), or `undefined` when they hold more than
+ * `maxValues` values (their JSON is then longer than that too). Walked without recursion and with a
+ * budget: a payload may nest 100,000 levels in 1 MB, where `JSON.stringify` or a recursive walk
+ * overflows the stack, and may be a 1 MB array, whose items must not be spread into arguments.
+ */
+function depthWithin(value: unknown, maxValues: number): number | undefined {
+  let values = 1;
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (ArrayBuffer.isView(current)) {
+      // Binary (a Buffer is an object too): one value per byte, as its JSON has.
+      values += current.byteLength;
+      if (values > maxValues) return undefined;
+      deepest = Math.max(deepest, depth + 1);
+      continue;
+    }
+    const children = Array.isArray(current) ? current : isPlainObject(current) ? Object.values(current) : undefined;
+    if (!children) continue;
+    deepest = Math.max(deepest, depth + 1);
+    values += children.length;
+    if (values > maxValues) return undefined;
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Stable JSON: keys sorted, so equal queries get equal ids whatever their key order. */
@@ -60,8 +83,12 @@ export async function readQuery(
   }
   const type = typeOf(uid);
   if (!isPlainObject(filters)) throw new AckError('INVALID_QUERY', 'filters must be an object in Strapi filter syntax');
-  if (JSON.stringify(filters).length > MAX_FILTERS_BYTES) throw new AckError('INVALID_QUERY', `filters must be at most ${MAX_FILTERS_BYTES} bytes of JSON`);
-  if (depthOf(filters) > MAX_FILTERS_DEPTH) throw new AckError('INVALID_QUERY', `filters may nest at most ${MAX_FILTERS_DEPTH} levels`);
+  // Shape first, so that the JSON below is never taken of something too deep for the stack.
+  const depth = depthWithin(filters, MAX_FILTERS_BYTES);
+  if (depth === undefined || JSON.stringify(filters).length > MAX_FILTERS_BYTES) {
+    throw new AckError('INVALID_QUERY', `filters must be at most ${MAX_FILTERS_BYTES} bytes of JSON`);
+  }
+  if (depth > MAX_FILTERS_DEPTH) throw new AckError('INVALID_QUERY', `filters may nest at most ${MAX_FILTERS_DEPTH} levels`);
   if (status !== 'published' && status !== 'draft') throw new AckError('INVALID_QUERY', "status must be 'published' or 'draft'");
   if (status === 'draft' && !type.draftAndPublish) throw new AckError('INVALID_QUERY', `${uid} has no draft & publish: omit status`);
   if (locale !== undefined && (typeof locale !== 'string' || !LOCALE.test(locale))) {
@@ -72,7 +99,8 @@ export async function readQuery(
   try {
     await strapi.contentAPI.validate.filters(filters, schema, { auth: auth as never });
   } catch (error) {
-    throw new AckError('INVALID_QUERY', `Invalid filters: ${(error as Error).message}`);
+    // Strapi's message quotes the offending key, which the client chose (and may make 10 kB long).
+    throw new AckError('INVALID_QUERY', `Invalid filters: ${String((error as Error).message).slice(0, 300)}`);
   }
   const sanitized = (await strapi.contentAPI.sanitize.filters(filters, schema, { auth: auth as never })) as Record<string, unknown>;
   const effectiveLocale = type.localized ? locale : undefined;
@@ -103,6 +131,9 @@ export function quickQueryId(payload: unknown, typeOf: (uid: string) => WatchedT
   if (!isPlainObject(payload)) return undefined;
   const { uid, filters = {}, status = 'published', locale } = payload as Record<string, unknown>;
   if (typeof uid !== 'string' || !isPlainObject(filters) || (status !== 'published' && status !== 'draft')) return undefined;
+  // Not validated yet: as deep or as large as no held query is, it cannot be one (and `canonical` recurses).
+  const depth = depthWithin(filters, MAX_FILTERS_BYTES);
+  if (depth === undefined || depth > MAX_FILTERS_DEPTH) return undefined;
   if (locale !== undefined && typeof locale !== 'string') return undefined;
   let localized: boolean | undefined;
   try {
