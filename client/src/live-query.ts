@@ -63,6 +63,8 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private synced = false;
   private error: LiveError | null = null;
   private retries = 0;
+  /** The last read failed (and was not retried while offline). */
+  private readFailed = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private release: (() => void) | undefined;
   private waiters: (() => void)[] = [];
@@ -154,6 +156,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onRecovered(): void {
     this.online = true;
+    if (this.readFailed) void this.readList();
     this.publish();
   }
 
@@ -216,7 +219,10 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       this.busy = false;
       this.error = error;
       this.logger.warn(`reading ${this.query.uid} failed: ${error.message}`);
-      if (isRetryable(error) && this.release) {
+      this.readFailed = true;
+      // Offline, the server is likely down too: the read is made again once it is back
+      // (onRecovered; a new session reads anyway), not on a schedule against a dead server.
+      if (isRetryable(error) && this.release && this.online) {
         const delay = RETRY_DELAYS[Math.min(this.retries, RETRY_DELAYS.length - 1)]!;
         this.retries += 1;
         this.retryTimer = setTimeout(() => void this.readList(), delay);
@@ -232,6 +238,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       return this.readList(attempt + 1);
     }
     this.retries = 0;
+    this.readFailed = false;
     this.shape = learnShape(this.shape, items, this.plan);
     this.state = fromFetch(this.state, items, pagination);
     this.fetchingList = false;
