@@ -13,6 +13,7 @@ import { createClusterBus } from './cluster/cluster-bus';
 import { createSessionRecovery } from './recovery/session-recovery';
 import { createConnectionGuard } from './limits/connection-guard';
 import { watchSlowConsumers } from './limits/slow-consumers';
+import { createPrincipalQueries } from './limits/principal-queries';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
 import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
@@ -51,7 +52,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const io = createServer(strapi, serverOptions, redis?.adapter);
   const access = createAccessControl({ strapi });
   const audience = createAudience(io, recoveryWindow(serverOptions));
-  const sessions = createSessions({ strapi, io, access, audience });
+  const principalQueries = createPrincipalQueries();
+  const sessions = createSessions({ strapi, io, access, audience, gone: (socketId) => principalQueries.forget(socketId) });
   const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0, movedIn: 0, replayed: 0 };
   const queries = createCollectionSubscriptions({
@@ -63,6 +65,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     maxPerSocket: config.maxSubscriptionsPerSocket,
     maxQueries: config.guard.liveQueriesPerNode,
     draftView: config.guard.draftView,
+    maxPerPrincipal: config.guard.liveQueriesPerPrincipal,
+    principalQueries,
     stats,
   });
   const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
@@ -209,7 +213,11 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     recovery
       ?.arrive(socket)
       // Rights may have changed while it was away: its subscriptions are checked again.
-      .then((recovered) => (recovered && socket.recovered && socket.data.io ? queries.revalidate([socket.data.io.groupKey]) : undefined))
+      .then((recovered) => {
+        if (!recovered || !socket.recovered || !socket.data.io) return undefined;
+        queries.countHeld(socket);
+        return queries.revalidate([socket.data.io.groupKey]);
+      })
       .catch((error: Error) => strapi.log.error(`[io] recovering socket ${socket.id} failed: ${error.stack ?? error}`));
     registerClientEvents(strapi, socket, { entities: subscriptions, queries });
     for (const { name, handler } of customHandlers) {

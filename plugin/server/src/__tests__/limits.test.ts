@@ -14,7 +14,7 @@ const example = useExampleApp({
   seed: false,
   ioConfig: {
     contentTypes: [ARTICLE],
-    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3, maxBufferedBytes: 1_000_000 },
+    limits: { messagesPerSecond: 20, messageBurst: 40, disconnectAfterRefused: 200, connectionsPerIp: 4, liveQueriesPerNode: 3, maxBufferedBytes: 1_000_000, liveQueriesPerPrincipal: 6 },
     security: { requireAuthentication: true, trustProxy: true, ipDenyList: ['10.0.0.0/8'], draftView: { action: 'update' } },
   },
 });
@@ -145,6 +145,20 @@ describe('how much a socket may send', () => {
       warn.mockRestore();
       closeAll();
     }
+  });
+
+  it('caps the subscriptions of one token over all its connections, and frees them when one goes', async () => {
+    const own = (await createApiToken(app.strapi, 'read-only')).accessKey;
+    const as = (address: string) => connectAs(address, { auth: { strategy: 'api-token', token: own } });
+    const [a, b, c] = [await as('203.0.113.40'), await as('203.0.113.41'), await as('203.0.113.42')];
+    const query = (i: number) => ({ uid: ARTICLE, filters: { title: { $eq: `principal ${i}` } } });
+    for (const socket of [a, b]) for (const i of [1, 2, 3]) expect(await socket.emitWithAck('subscribe', query(i))).toMatchObject({ success: true });
+    expect(await c.emitWithAck('subscribe', query(1))).toMatchObject({ success: false, error: { code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/over all its connections/) } });
+    // One it holds still answers.
+    expect(await b.emitWithAck('subscribe', query(1))).toMatchObject({ success: true });
+    a.close();
+    await expect.poll(async () => (await c.emitWithAck('subscribe', query(1))).success).toBe(true);
+    closeAll();
   });
 
   it('a socket bursting 10,000 subscribes is disconnected, and a bystander still gets an update within a second', async () => {

@@ -76,6 +76,8 @@ export interface LimitsConfig {
   liveQueriesPerNode?: number;
   /** Bytes waiting to be sent to one client past which it is dropped as too slow; 0 for none (default 16 MB). */
   maxBufferedBytes?: number;
+  /** Collection subscriptions one user or API token may hold over all its sockets, those away for recovery included (default 1,000). */
+  liveQueriesPerPrincipal?: number;
 }
 
 /** `security` of the plugin's configuration. */
@@ -106,6 +108,7 @@ export interface ResolvedGuardConfig {
   connectionsPerIp: number;
   liveQueriesPerNode: number;
   maxBufferedBytes: number;
+  liveQueriesPerPrincipal: number;
   requireAuthentication: boolean;
   trustedHops: number;
   ipAllowList: string[] | undefined;

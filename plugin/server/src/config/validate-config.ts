@@ -4,7 +4,7 @@ import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuard
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
 const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security'];
-const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode', 'maxBufferedBytes'];
+const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode', 'maxBufferedBytes', 'liveQueriesPerPrincipal'];
 const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList', 'draftView'];
 const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
 const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
@@ -198,6 +198,7 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
   const connectionsPerIp = positiveNumber(l.connectionsPerIp, 'limits.connectionsPerIp', 0, { integer: true, zero: true });
   const liveQueriesPerNode = positiveNumber(l.liveQueriesPerNode, 'limits.liveQueriesPerNode', 50_000, { integer: true });
   const maxBufferedBytes = positiveNumber(l.maxBufferedBytes, 'limits.maxBufferedBytes', 16 * 1024 * 1024, { integer: true, zero: true });
+  const liveQueriesPerPrincipal = positiveNumber(l.liveQueriesPerPrincipal, 'limits.liveQueriesPerPrincipal', 1_000, { integer: true });
   if (s.requireAuthentication !== undefined && typeof s.requireAuthentication !== 'boolean') {
     throw mustBe('security.requireAuthentication', 'true or false', s.requireAuthentication);
   }
@@ -217,6 +218,7 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
     connectionsPerIp,
     liveQueriesPerNode,
     maxBufferedBytes,
+    liveQueriesPerPrincipal,
     requireAuthentication: s.requireAuthentication === true,
     trustedHops: trust === true ? 1 : trust === false ? 0 : trust,
     ipAllowList: addressList(s.ipAllowList, 'security.ipAllowList'),

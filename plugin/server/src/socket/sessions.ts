@@ -33,11 +33,14 @@ export function createSessions({
   io,
   access,
   audience,
+  gone = () => {},
 }: {
   strapi: Core.Strapi;
   io: IoServer;
   access: AccessControl;
   audience: Audience;
+  /** A socket is gone for good: disconnected without recovery, or its recovery window over. */
+  gone?: (socketId: string) => void;
 }) {
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
@@ -130,7 +133,10 @@ export function createSessions({
       clearTimeout(timers.get(socket.id));
       timers.delete(socket.id);
       if (!session) return false;
-      const leave = () => access.leave(session.groupKey);
+      const leave = () => {
+        access.leave(session.groupKey);
+        gone(socket.id);
+      };
       const recoverable = audience.remember(socket.id, rooms, reason, leave);
       if (!recoverable) leave();
       return recoverable;

@@ -5,6 +5,8 @@ import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import type { Audience } from '../socket/audience';
 import type { DraftViewConfig } from '../config/types';
+import { createPrincipalQueries } from '../limits/principal-queries';
+import type { PrincipalQueries } from '../limits/principal-queries';
 import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
 
 type IoSocketEmit = IoSocket['emit'];
@@ -78,6 +80,8 @@ export function createCollectionSubscriptions({
   watched,
   maxPerSocket,
   maxQueries = Infinity,
+  maxPerPrincipal = Infinity,
+  principalQueries = createPrincipalQueries(),
   draftView = 'rest',
   stats,
   sweepEvery = 30_000,
@@ -92,6 +96,9 @@ export function createCollectionSubscriptions({
   maxQueries?: number;
   /** Who may hold draft-view queries (`security.draftView`). */
   draftView?: DraftViewConfig;
+  /** Collection subscriptions one user or token may hold (`limits.liveQueriesPerPrincipal`), and their count. */
+  maxPerPrincipal?: number;
+  principalQueries?: PrincipalQueries;
   /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
   stats: { evaluated: number; fallbackReads: number };
   /** How often queries left only by expired recovery windows are looked for, in ms. */
@@ -319,6 +326,11 @@ export function createCollectionSubscriptions({
     return work;
   }
 
+  /** Counts the collection subscriptions a socket holds towards its principal's cap. */
+  function countHeld(socket: SubscriberSocket): void {
+    if (socket.data.io) principalQueries.set(socket.id, socket.data.io.principal, Object.keys(socket.data.queries ?? {}).length);
+  }
+
   /** Refuses the draft view to whom `security.draftView` does not serve it. */
   async function checkDraftView(def: QueryDefinition, groupKey: string, kind: string): Promise<void> {
     if (def.status !== 'draft' || draftView === 'rest') return;
@@ -349,6 +361,7 @@ export function createCollectionSubscriptions({
       if (!refusal || !socket.rooms.has(room)) continue;
       await socket.leave(room);
       delete socket.data.queries?.[parsed.queryId];
+      countHeld(socket);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(groupKey));
       const query = index.get(parsed.queryId);
       if (query) prune(query);
@@ -364,10 +377,16 @@ export function createCollectionSubscriptions({
       if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       // Cheapest first: at its limit, a connection may only repeat a query it holds, told by the
       // payload's id before any validation (a burst of new ones costs a hash each, not a validation).
-      if (subscriptionCount(socket.rooms) >= maxPerSocket) {
+      const socketFull = subscriptionCount(socket.rooms) >= maxPerSocket;
+      if (socketFull || principalQueries.total(session.principal) >= maxPerPrincipal) {
         const quick = quickQueryId(payload, (uid) => (watched.has(uid) ? typeOf(uid) : undefined));
         if (quick === undefined || heldRoom(socket, session.groupKey, quick) === undefined) {
-          throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
+          throw new AckError(
+            'LIMIT_EXCEEDED',
+            socketFull
+              ? `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`
+              : `This user or token may hold at most ${maxPerPrincipal} collection subscriptions over all its connections`,
+          );
         }
       }
       const uid = isPlainObject(payload) && typeof payload.uid === 'string' ? payload.uid : undefined;
@@ -400,6 +419,7 @@ export function createCollectionSubscriptions({
       await socket.join(room);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
       if (!index.get(def.id)) file(query);
+      countHeld(socket);
       await socket.leave(rooms.broadcast(session.groupKey));
       return { id, uid: def.uid, rest: restInfo(typeOf(def.uid)), order: await databaseOrder() };
     },
@@ -422,6 +442,7 @@ export function createCollectionSubscriptions({
       if (room === undefined) throw new AckError('NOT_FOUND', 'This connection holds no such subscription');
       await socket.leave(room);
       if (socket.data.queries) delete socket.data.queries[parseQueryRoom(room)!.queryId];
+      countHeld(socket);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
       const query = index.get(parseQueryRoom(room)!.queryId);
       if (query) prune(query);
@@ -458,6 +479,9 @@ export function createCollectionSubscriptions({
         })(),
       );
     },
+
+    /** Counts a socket's subscriptions again (a session restored here holds its queries again). */
+    countHeld,
 
     /** Resolves when no check of subscriptions is running. */
     async idle(): Promise<void> {
