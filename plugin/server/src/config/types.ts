@@ -123,7 +123,7 @@ export interface RedisConfig {
   /**
    * `'redis-streams'` (default): `@socket.io/redis-streams-adapter`. `'redis'`: the classic
    * `@socket.io/redis-adapter` (Redis pub/sub). Connection state recovery works across nodes with
-   * both (the plugin hands sessions over itself; see cluster/cluster-recovery.ts).
+   * both (the plugin hands sessions over itself; see recovery/session-recovery.ts).
    */
   adapter?: 'redis-streams' | 'redis';
   /** Prefix of the Redis keys, streams and channels the plugin uses (default `'strapi-io'`), so apps can share one Redis. */
