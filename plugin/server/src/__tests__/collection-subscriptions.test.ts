@@ -258,6 +258,7 @@ describe('subscribe', () => {
     ['a $not that is a string', { uid: ARTICLE, filters: { $not: 'x' } }, 'INVALID_QUERY'],
     ['a key that is not an operator under an attribute', { uid: ARTICLE, filters: { title: { contains: 'x' } } }, 'INVALID_QUERY'],
     ['an object where a value goes', { uid: ARTICLE, filters: { title: { $eq: { $gt: 1 } } } }, 'INVALID_QUERY'],
+    ['a NUL character in a filter (PostgreSQL would refuse it on every write)', { uid: ARTICLE, filters: { title: { $nei: 'a\u0000b' } } }, 'INVALID_QUERY'],
     ['__proto__ in filters', { uid: ARTICLE, filters: JSON.parse('{"__proto__":{"polluted":true},"title":{"$eq":"x"}}') }, 'INVALID_QUERY'],
   ])('refuses %s with an error ack and changes nothing', async (_, payload, code) => {
     const { socket, received } = await listen();

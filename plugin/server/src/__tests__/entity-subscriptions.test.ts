@@ -95,6 +95,7 @@ describe('subscribe-entity', () => {
     ['a 10 kB uid', { uid: TEN_KB, id: 'abc' }, 'INVALID_PAYLOAD'],
     ['a 10 kB id', { uid: ARTICLE, id: TEN_KB }, 'INVALID_PAYLOAD'],
     ['a row id that does not exist', { uid: ARTICLE, id: 987654 }, 'NOT_FOUND'],
+    ['a row id larger than a database integer (PostgreSQL would refuse the query)', { uid: ARTICLE, id: 2_147_483_648 }, 'INVALID_PAYLOAD'],
     ['a row id as a string that does not exist', { uid: ARTICLE, id: '987654' }, 'NOT_FOUND'],
     ['a row id string of 0', { uid: ARTICLE, id: '0' }, 'INVALID_PAYLOAD'],
     ['a row id string past the safe integers', { uid: ARTICLE, id: '99999999999999999999' }, 'INVALID_PAYLOAD'],

@@ -109,7 +109,10 @@ export function createDelivery({
       if (was === undefined || is === undefined) late.push(query);
       else if (was || is) reached.push({ query, action: !was ? 'create' : !is ? 'delete' : 'update' });
     }
-    for (const query of late) reached.push({ query, action: (await queries.matchesNow(query, key)) ? 'create' : 'delete' });
+    for (const query of late) {
+      const now = await queries.matchesNow(query, key);
+      if (now !== undefined) reached.push({ query, action: now ? 'create' : 'delete' });
+    }
     return reached;
   }
 
@@ -221,7 +224,8 @@ export function createDelivery({
         // document is now for each query of its scope. Rare, and only in that window.
         reached = [];
         for (const query of queries.inScope(type.uid, status, change.locale)) {
-          reached.push({ query, action: (await queries.matchesNow(query, key)) ? 'create' : 'delete' });
+          const now = await queries.matchesNow(query, key);
+          if (now !== undefined) reached.push({ query, action: now ? 'create' : 'delete' });
         }
       }
       for (const emission of await queryEmissions(type.uid, reached)) emissions.push(emission);

@@ -11,6 +11,8 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
  * digits is a row id, as a number is: ids taken from a URL arrive as strings, and Strapi's
  * documentIds are never all digits.
  */
+const MAX_ROW_ID = 2_147_483_647;
+
 export function readEntityPayload(payload: unknown): { uid: string; id: string | number } {
   if (!isPlainObject(payload)) {
     throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, id } where id is the documentId');
@@ -21,7 +23,11 @@ export function readEntityPayload(payload: unknown): { uid: string; id: string |
   }
   if (typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id))) {
     const rowId = Number(id);
-    if (!Number.isSafeInteger(rowId) || rowId < 1) throw new AckError('INVALID_PAYLOAD', 'A numeric id must be a positive integer');
+    // Row ids are the database's integer keys (32-bit on PostgreSQL and MySQL): a larger one cannot
+    // exist, and PostgreSQL would refuse the query rather than find nothing.
+    if (!Number.isSafeInteger(rowId) || rowId < 1 || rowId > MAX_ROW_ID) {
+      throw new AckError('INVALID_PAYLOAD', `A numeric id must be a positive integer of at most ${MAX_ROW_ID}`);
+    }
     return { uid, id: rowId };
   }
   if (typeof id !== 'string' || !DOCUMENT_ID.test(id)) {

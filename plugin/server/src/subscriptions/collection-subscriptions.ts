@@ -23,6 +23,7 @@ import { databaseVerdicts } from '../live-queries/database-verdicts';
 import { createDatabaseOrder } from '../live-queries/database-order';
 import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
+import { createThrottledLog } from '../socket/throttled-log';
 import { quickQueryId, readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
@@ -105,6 +106,8 @@ export function createCollectionSubscriptions({
   sweepEvery?: number;
 }) {
   const index = createQueryIndex<LiveQuery>();
+  /** Filters the database refuses on a write: logged once a minute per type. */
+  const logRefusal = createThrottledLog((line) => strapi.log.error(line));
   /**
    * The queries a write must judge inside its transaction: those whose verdict may need the
    * database (see `CompiledFilter.decisive`). The others are matched on the states after the commit,
@@ -247,7 +250,7 @@ export function createCollectionSubscriptions({
       stats.fallbackReads += 1;
       const outcome = await inSavepoint(trx, () => databaseVerdicts(strapi, trx as never, uid, key, undecided.map((query) => query.def.filters)));
       if (outcome.ok) undecided.forEach((query, i) => judged.set(query.id, outcome.value[i]!));
-      else strapi.log.error(`[io] live queries: the database refused to evaluate ${undecided.length} filter(s) of ${uid}; they miss this change: ${outcome.error.message}`);
+      else logRefusal(uid, () => `[io] live queries: the database refused to evaluate ${undecided.length} filter(s) of ${uid}; they miss this change: ${outcome.error.message.slice(0, 300)}`);
     }
     if (judged.size > 0) verdicts.set(state, judged);
   }
@@ -275,8 +278,18 @@ export function createCollectionSubscriptions({
    * Whether the document matches a query now, asked of the database after the write committed: for
    * a query subscribed while the write was in flight, whose paths the write's states do not hold.
    */
-  async function matchesNow(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean> {
+  async function matchesNow(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean | undefined> {
     stats.fallbackReads += 1;
+    try {
+      return await documentMatches(query, key);
+    } catch (error) {
+      // One query the database refuses must not keep the change from everyone else.
+      logRefusal(query.def.uid, () => `[io] live queries: the database refused to evaluate a filter of ${query.def.uid}; it misses this change: ${(error as Error).message.slice(0, 300)}`);
+      return undefined;
+    }
+  }
+
+  async function documentMatches(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean> {
     const found = await strapi.documents(query.def.uid as never).findFirst({
       filters: { $and: [query.def.filters, { documentId: { $eq: key.documentId } }] },
       status: key.status,

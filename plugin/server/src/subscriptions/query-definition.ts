@@ -5,6 +5,7 @@ import type { AuthContext } from '../auth/principal';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
+import { filterShapeProblem } from './filter-shape';
 
 const MAX_FILTERS_BYTES = 10_000;
 const MAX_FILTERS_DEPTH = 12;
@@ -89,6 +90,8 @@ export async function readQuery(
     throw new AckError('INVALID_QUERY', `filters must be at most ${MAX_FILTERS_BYTES} bytes of JSON`);
   }
   if (depth > MAX_FILTERS_DEPTH) throw new AckError('INVALID_QUERY', `filters may nest at most ${MAX_FILTERS_DEPTH} levels`);
+  const shape = filterShapeProblem(filters);
+  if (shape) throw new AckError('INVALID_QUERY', `Invalid filters: ${shape}`);
   if (status !== 'published' && status !== 'draft') throw new AckError('INVALID_QUERY', "status must be 'published' or 'draft'");
   if (status === 'draft' && !type.draftAndPublish) throw new AckError('INVALID_QUERY', `${uid} has no draft & publish: omit status`);
   if (locale !== undefined && (typeof locale !== 'string' || !LOCALE.test(locale))) {
