@@ -100,6 +100,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   const disconnectListeners = new Set<() => void>();
   const resyncListeners = new Set<() => void>();
   const endedListeners = new Set<(id: string, error: LiveError) => void>();
+  const relatedListeners = new Set<(uid: string, documentId: string) => void>();
   const eventListeners = new Set<(document: unknown, meta: EventMeta) => void>();
   const failureListeners = new Set<(error: LiveError) => void>();
   /** The last failed attempt to connect, until one succeeds (or new credentials are tried). */
@@ -213,6 +214,11 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     for (const listener of [...endedListeners]) listener(info.id, error);
   });
 
+  socket.on('io:related', (info) => {
+    if (typeof info?.uid !== 'string' || typeof info.documentId !== 'string') return;
+    for (const listener of [...relatedListeners]) listener(info.uid, info.documentId);
+  });
+
   // The server may have missed changes (one of several nodes lost Redis for a while).
   socket.on('io:resync', (info) => {
     logger.info(`the server asks to read again: ${info?.reason ?? 'no reason given'}`);
@@ -261,6 +267,12 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     onDisconnect(listener: () => void): () => void {
       disconnectListeners.add(listener);
       return () => disconnectListeners.delete(listener);
+    },
+
+    /** Calls `listener` when a document others relate to changed (what shows it populated is stale). */
+    onRelated(listener: (uid: string, documentId: string) => void): () => void {
+      relatedListeners.add(listener);
+      return () => relatedListeners.delete(listener);
     },
 
     /** Calls `listener` when the server ends a subscription (its principal may no longer hold it). */

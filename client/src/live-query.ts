@@ -13,6 +13,7 @@ import type { ContentAction, DatabaseOrder, EventMeta, RestInfo, StrapiDocument 
 import type { NormalizedQuery, PopulateInput } from './query-options';
 import type { Pagination, RestClient } from './rest';
 import { createRereadScheduler } from './reread';
+import { showsRelated } from './related';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
 import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
@@ -152,6 +153,13 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onResync(): void {
     if (this.loaded) void this.refetch();
+  }
+
+  onRelated(_uid: string, documentId: string): void {
+    // Only a query that shows it populated reads again: once for a burst, like other re-reads.
+    if (!this.loaded || !showsRelated(this.state.items, documentId)) return;
+    this.busy = true;
+    this.reread.request();
   }
 
   onRecovered(): void {

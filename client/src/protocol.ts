@@ -172,6 +172,11 @@ export interface ServerToClientEvents {
    * removed, a filter on what it may no longer read). `id` is the subscription's; no more events.
    */
   'io:subscription-ended': (info: { id: string; code: ErrorCode; message: string }) => void;
+  /**
+   * A document that other documents relate to changed (a category renamed): what shows it
+   * populated inside them is out of date. Sent to readers of the types that relate to it.
+   */
+  'io:related': (info: { uid: string; documentId: string; locale: string | null }) => void;
   [customEvent: string]: (...args: any[]) => void;
 }
 

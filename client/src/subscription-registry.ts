@@ -18,6 +18,8 @@ export interface SubscriptionConsumer {
   onRecovered(): void;
   /** The server may have missed changes (`io:resync`): read REST again, events go on. */
   onResync(): void;
+  /** A document others relate to changed (`io:related`): read again if one held shows it. */
+  onRelated(uid: string, documentId: string): void;
   /** The server refused the subscription. */
   onError(error: LiveError): void;
   /** An attempt to connect failed; Socket.IO tries again by itself. */
@@ -185,6 +187,12 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
       entry.state = 'failed';
       entry.error = error;
       for (const consumer of [...entry.consumers]) consumer.onError(error);
+    }
+  });
+
+  connection.onRelated((uid, documentId) => {
+    for (const entry of entries.values()) {
+      if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onRelated(uid, documentId);
     }
   });
 

@@ -243,6 +243,27 @@ describe('a live collection', () => {
     expect(Object.isFrozen(observer.getCurrentResult())).toBe(true);
   });
 
+  it('shows a populated relation renamed (a category), reading again only the queries that show it', async () => {
+    const prefix = uniquePrefix('related');
+    const category = await h.strapi.documents(CATEGORY).create({ data: { name: `${prefix} cat`, slug: `${prefix}-cat`.toLowerCase() } });
+    await publish(`${prefix}a`, { category: category.documentId });
+    const populated = { filters: byPrefix(prefix), populate: ['category'] };
+    const live = h.client();
+    const shows = live.collection<Article>(ARTICLE, populated);
+    const plain = live.collection<Article>(ARTICLE, { filters: byPrefix(prefix) });
+    h.watch(shows);
+    h.watch(plain);
+    await expectLiveData(shows, async () => (await h.rest('/api/articles', populated)).data);
+    await vi.waitFor(() => expect(plain.getCurrentResult().isLive).toBe(true));
+    const plainFetching: boolean[] = [];
+    plain.subscribe((result) => plainFetching.push(result.isFetching));
+    await h.strapi.documents(CATEGORY).update({ documentId: category.documentId, data: { name: `${prefix} renamed` } });
+    await vi.waitFor(() => expect(shows.getCurrentResult().data?.[0]?.category?.name).toBe(`${prefix} renamed`));
+    await expectLiveData(shows, async () => (await h.rest('/api/articles', populated)).data);
+    // The query that does not show the category had nothing to read again.
+    expect(plainFetching.filter(Boolean)).toEqual([]);
+  });
+
   it('reports a subscription the server refuses as a LiveError carrying its code', async () => {
     const live = h.client();
     const forbidden = live.collection(COMMENT); // Public may not read comments

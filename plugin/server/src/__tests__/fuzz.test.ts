@@ -540,7 +540,7 @@ function fuzzed(name: string, socket: Socket): Fuzzed {
   const fz: Fuzzed = { name, socket, sent: [], errors: [], unexpected: [], disconnects: [], seq: 0 };
   socket.onAny((event: string, ...args: unknown[]) => {
     if (event === 'io:error') fz.errors.push({ seq: fz.seq++, error: args[0] });
-    else if (!/^[\w-]+:(create|update|delete)$/.test(event) && event !== 'io:subscription-ended') fz.unexpected.push(`${event} ${preview(args)}`);
+    else if (!/^[\w-]+:(create|update|delete)$/.test(event) && event !== 'io:subscription-ended' && event !== 'io:related') fz.unexpected.push(`${event} ${preview(args)}`);
   });
   // The generator keeps every frame under maxHttpBufferSize; one over would close the connection.
   (socket.io.engine as unknown as { on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void }).on('packetCreate', ({ data }) => {

@@ -11,6 +11,7 @@ import { rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
 import { createViewReader } from './view-reader';
+import { relatedTypes } from './related-types';
 
 export interface DeliveryStats {
   /** Content events handed to Socket.IO (one per group, change and target). */
@@ -202,7 +203,35 @@ export function createDelivery({
     }
   }
 
+  /** Watched types with a relation to each type: their readers may show it populated. */
+  const parentsOf = relatedTypes(watched.keys(), (uid) => (strapi.getModel(uid as never) as { attributes?: Record<string, { type?: string; target?: string }> } | undefined)?.attributes);
+
+  /**
+   * A document others relate to changed (a category renamed, an author unpublished): each group
+   * that may read it and a type relating to it is told once, with no content, so that clients
+   * showing it inside other documents read those again (the SDK does, for the queries holding it).
+   */
+  async function tellRelated(change: DocumentChange): Promise<void> {
+    const parents = parentsOf.get(change.uid);
+    if (!parents || !(change.published === 'update' || change.published === 'delete' || change.draft === 'update' || change.draft === 'delete')) return;
+    for (const groupKey of access.groupKeys()) {
+      const room = rooms.group(groupKey);
+      if (!audience.has(room)) continue;
+      if (!(await access.canRead(groupKey, change.uid, 'findOne')) && !(await access.canRead(groupKey, change.uid, 'find'))) continue;
+      let readsParent = false;
+      for (const parent of parents) if ((await access.canRead(groupKey, parent, 'find')) || (await access.canRead(groupKey, parent, 'findOne'))) readsParent = true;
+      if (readsParent) io.local.to(room).emit('io:related', { uid: change.uid, documentId: change.documentId, locale: change.locale });
+    }
+  }
+
   async function deliverNow(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
+    await deliverOwn(change);
+    // After the change's own events, which must not wait for it (each reads the document as it is
+    // when delivered).
+    await tellRelated(change);
+  }
+
+  async function deliverOwn(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
     const { eventIds } = change;
     await deliverDependents(change);
     const type = watched.get(change.uid);
