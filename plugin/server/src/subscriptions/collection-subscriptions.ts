@@ -7,9 +7,7 @@ import type { Audience } from '../socket/audience';
 import type { DraftViewConfig } from '../config/types';
 import { createPrincipalQueries } from '../limits/principal-queries';
 import type { PrincipalQueries } from '../limits/principal-queries';
-import type { IoServer, IoSocket, SocketData } from '../socket/create-server';
-
-type IoSocketEmit = IoSocket['emit'];
+import type { IoServer, SocketData } from '../socket/create-server';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
@@ -25,6 +23,7 @@ import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
 import { createThrottledLog } from '../socket/throttled-log';
 import { quickQueryId, readQuery } from './query-definition';
+import { createSubscriptionAccess } from './subscription-access';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
@@ -332,55 +331,23 @@ export function createCollectionSubscriptions({
     return undefined;
   }
 
-  const checking = new Set<Promise<void>>();
-  function track(work: Promise<void>): Promise<void> {
-    checking.add(work);
-    void work.finally(() => checking.delete(work)).catch(() => {});
-    return work;
-  }
-
   /** Counts the collection subscriptions a socket holds towards its principal's cap. */
   function countHeld(socket: SubscriberSocket): void {
     if (socket.data.io) principalQueries.set(socket.id, socket.data.io.principal, Object.keys(socket.data.queries ?? {}).length);
   }
 
-  /** Refuses the draft view to whom `security.draftView` does not serve it. */
-  async function checkDraftView(def: QueryDefinition, groupKey: string, kind: string): Promise<void> {
-    if (def.status !== 'draft' || draftView === 'rest') return;
-    const allowed =
-      draftView === 'none' ? false : draftView === 'authenticated' ? kind !== 'public' : await access.canRead(groupKey, def.uid, draftView.action);
-    if (!allowed) throw new AckError('FORBIDDEN', `Drafts of ${def.uid} are not served to this connection`);
-  }
-
-  /** Ends each collection subscription of `socket` its group may no longer hold. */
-  async function revalidateSocket(socket: SubscriberSocket & { emit: IoSocketEmit }, groupKey: string): Promise<void> {
-    for (const room of [...socket.rooms]) {
-      const parsed = parseQueryRoom(room);
-      const held = parsed && parsed.groupKey === groupKey ? socket.data.queries?.[parsed.queryId] : undefined;
-      if (!parsed || !held) continue;
-      const { def } = held;
-      let refusal: AckError | undefined;
-      if (!(await access.canRead(groupKey, def.uid, 'find'))) refusal = new AckError('FORBIDDEN', `This connection may no longer read ${def.uid}`);
-      else {
-        const auth = await access.authOf(groupKey);
-        try {
-          if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
-          await readQuery(strapi, { uid: def.uid, filters: def.filters, status: def.status, ...(def.locale ? { locale: def.locale } : {}) }, typeOf, auth);
-          await checkDraftView(def, groupKey, socket.data.io?.principal.kind ?? 'public');
-        } catch (error) {
-          refusal = error instanceof AckError ? error : new AckError('INVALID_QUERY', 'These filters are no longer allowed');
-        }
-      }
-      if (!refusal || !socket.rooms.has(room)) continue;
-      await socket.leave(room);
-      delete socket.data.queries?.[parsed.queryId];
+  const subscriptionAccess = createSubscriptionAccess({
+    strapi,
+    io,
+    access,
+    typeOf,
+    draftView,
+    ended: (socket, queryId) => {
       countHeld(socket);
-      if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(groupKey));
-      const query = index.get(parsed.queryId);
+      const query = index.get(queryId);
       if (query) prune(query);
-      socket.emit('io:subscription-ended', { id: parsed.subscription, code: refusal.code, message: refusal.message });
-    }
-  }
+    },
+  });
 
   return {
     restInfo,
@@ -409,7 +376,7 @@ export function createCollectionSubscriptions({
       const auth = await access.authOf(session.groupKey);
       if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       const def = await readQuery(strapi, payload, typeOf, auth);
-      await checkDraftView(def, session.groupKey, session.principal.kind);
+      await subscriptionAccess.checkDraftView(def, session.groupKey, session.principal.kind);
       const held = heldRoom(socket, session.groupKey, def.id);
       if (held === undefined && subscriptionCount(socket.rooms) >= maxPerSocket) {
         throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
@@ -472,34 +439,14 @@ export function createCollectionSubscriptions({
       return found;
     },
 
-    /**
-     * Checks the collection subscriptions of the groups' sockets on this node again, with the
-     * groups' current rights (a permission removed, a token's scope narrowed): one its principal may
-     * no longer hold (the type unreadable, a filter on what it may no longer read) is ended, and the
-     * socket told (`io:subscription-ended { id, code, message }`). Until then a filter through a
-     * relation would go on answering, by its events, what the principal may no longer read.
-     */
-    revalidate(groupKeys: Iterable<string>): Promise<void> {
-      return track(
-        (async () => {
-          for (const groupKey of groupKeys) {
-            const members = [...(io.of('/').adapter.rooms.get(rooms.group(groupKey)) ?? [])];
-            for (const socketId of members) {
-              const socket = io.of('/').sockets.get(socketId);
-              if (socket) await revalidateSocket(socket as unknown as SubscriberSocket & { emit: IoSocketEmit }, groupKey);
-            }
-          }
-        })(),
-      );
-    },
+    /** See subscription-access.ts. */
+    revalidate: subscriptionAccess.revalidate,
 
     /** Counts a socket's subscriptions again (a session restored here holds its queries again). */
     countHeld,
 
     /** Resolves when no check of subscriptions is running. */
-    async idle(): Promise<void> {
-      while (checking.size > 0) await Promise.allSettled([...checking]);
-    },
+    idle: subscriptionAccess.idle,
 
     /** Every live query of a view and locale of `uid` that has rooms on this node. */
     inScope(uid: string, status: 'published' | 'draft', locale: string | null): LiveQuery[] {
