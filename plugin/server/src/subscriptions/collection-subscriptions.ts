@@ -12,18 +12,15 @@ import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
 import { attributeAtPath, compileFilter, indexKeyOf } from '../live-queries/matcher';
-import type { CompiledFilter, DocumentState } from '../live-queries/matcher';
+import type { CompiledFilter } from '../live-queries/matcher';
 import { dialectOf, modelsOf } from '../live-queries/model-info';
 import { createQueryIndex, scopeKey } from '../live-queries/query-index';
 import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
-import type { DependentKey } from '../live-queries/state-loader';
-import { databaseVerdicts } from '../live-queries/database-verdicts';
 import { createDatabaseOrder } from '../live-queries/database-order';
-import { inSavepoint } from '../live-queries/savepoint';
 import { memoize } from '../live-queries/memoize';
-import { createThrottledLog } from '../socket/throttled-log';
 import { quickQueryId, readQuery } from './query-definition';
 import { createSubscriptionAccess } from './subscription-access';
+import { createQueryVerdicts } from './query-verdicts';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
@@ -105,8 +102,6 @@ export function createCollectionSubscriptions({
   sweepEvery?: number;
 }) {
   const index = createQueryIndex<LiveQuery>();
-  /** Filters the database refuses on a write: logged once a minute per type. */
-  const logRefusal = createThrottledLog((line) => strapi.log.error(line));
   /**
    * The queries a write must judge inside its transaction: those whose verdict may need the
    * database (see `CompiledFilter.decisive`). The others are matched on the states after the commit,
@@ -226,77 +221,12 @@ export function createCollectionSubscriptions({
     return ownQuery(def, locale ?? null, compiled);
   }
 
-  /**
-   * Each state's verdicts, taken inside the write's transaction (per state object, so they go with
-   * the change that carries the state): in memory where the matcher decides, else the database's.
-   */
-  const verdicts = new WeakMap<object, Map<string, boolean>>();
-
-  /**
-   * Decides the live queries a state can concern while the write's transaction holds it: in
-   * memory, and the ones the matcher cannot decide in one statement to the database.
-   */
-  async function judge(uid: string, state: DocumentState, key: DependentKey, trx: unknown): Promise<void> {
-    const judged = new Map<string, boolean>();
-    const undecided: LiveQuery[] = [];
-    for (const query of judgedInTransaction.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid))) {
-      stats.evaluated += 1;
-      const verdict = query.compiled.matches(state);
-      if (verdict === undefined) undecided.push(query);
-      else judged.set(query.id, verdict);
-    }
-    if (undecided.length > 0) {
-      stats.fallbackReads += 1;
-      const outcome = await inSavepoint(trx, () => databaseVerdicts(strapi, trx as never, uid, key, undecided.map((query) => query.def.filters)));
-      if (outcome.ok) undecided.forEach((query, i) => judged.set(query.id, outcome.value[i]!));
-      else logRefusal(uid, () => `[io] live queries: the database refused to evaluate ${undecided.length} filter(s) of ${uid}; they miss this change: ${outcome.error.message.slice(0, 300)}`);
-    }
-    if (judged.size > 0) verdicts.set(state, judged);
-  }
-
-  const noState = (): boolean => false;
-
-  /**
-   * Whether a state matches a live query: as judged during the write where that may need the
-   * database, else matched now on the state. Undefined when the state lacks what the query reads
-   * (subscribed while the write was in flight; see {@link matchesNow}). Taken once per state, as a
-   * write may ask it of thousands of queries.
-   */
-  function matcherOf(state: DocumentState | null): (query: LiveQuery) => boolean | undefined {
-    if (state === null) return noState;
-    const judged = verdicts.get(state);
-    return (query) => {
-      const verdict = judged?.get(query.id);
-      if (verdict !== undefined) return verdict;
-      stats.evaluated += 1;
-      return query.compiled.matches(state);
-    };
-  }
-
-  /**
-   * Whether the document matches a query now, asked of the database after the write committed: for
-   * a query subscribed while the write was in flight, whose paths the write's states do not hold.
-   */
-  async function matchesNow(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean | undefined> {
-    stats.fallbackReads += 1;
-    try {
-      return await documentMatches(query, key);
-    } catch (error) {
-      // One query the database refuses must not keep the change from everyone else.
-      logRefusal(query.def.uid, () => `[io] live queries: the database refused to evaluate a filter of ${query.def.uid}; it misses this change: ${(error as Error).message.slice(0, 300)}`);
-      return undefined;
-    }
-  }
-
-  async function documentMatches(query: LiveQuery, key: { documentId: string; locale: string | null; status: 'published' | 'draft' }): Promise<boolean> {
-    const found = await strapi.documents(query.def.uid as never).findFirst({
-      filters: { $and: [query.def.filters, { documentId: { $eq: key.documentId } }] },
-      status: key.status,
-      ...(key.locale ? { locale: key.locale } : {}),
-      fields: ['documentId'],
-    } as never);
-    return found !== null && found !== undefined;
-  }
+  const { judge, matcherOf, matchesNow } = createQueryVerdicts({
+    strapi,
+    stats,
+    // Only the queries whose verdict may need the database are judged inside the write.
+    candidates: (uid, key, state) => judgedInTransaction.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid)),
+  });
 
   function addRoom(query: LiveQuery, groupKey: string, room: string, subscription: string): void {
     let groupRooms = query.rooms.get(groupKey);
