@@ -85,17 +85,20 @@ export type AckCallback<T extends object = object> = (response: Ack<T>) => void;
 
 /**
  * Payload of `subscribe-entity` / `unsubscribe-entity`; `id` is the documentId (a row id is accepted
- * too, as a number or a string of digits).
+ * too, as a number or a string of digits). A single type has one entry: `id` may be left out.
  */
 export interface EntitySubscriptionPayload {
   uid: string;
-  id: string | number;
+  id?: string | number;
 }
 
-/** What a successful `subscribe-entity` acknowledges. */
+/**
+ * What a successful `subscribe-entity` acknowledges. For a single type, the documentId of its entry
+ * now, or null while it has none (the subscription then hears of its `create`).
+ */
 export interface EntitySubscriptionAck {
   uid: string;
-  documentId: string;
+  documentId: string | null;
 }
 
 /** A live query: Strapi's REST `filters` syntax, evaluated by Strapi itself. */

@@ -17,9 +17,15 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
       resolve: path.dirname(require.resolve('@strapi-live/plugin-io/package.json')),
       config: {
         contentTypes: [
-          { uid: 'api::article.article', populate: ['category'] },
+          { uid: 'api::article.article', populate: ['category', 'author'] },
           'api::category.category',
           'api::comment.comment',
+          { uid: 'api::author.author', populate: ['avatar'] },
+          // Localized (en, fr, de): one event per locale, with meta.locale.
+          { uid: 'api::page.page', populate: { links: true, sections: { on: { 'page.rich-text': true, 'page.quote': true } }, cover: true } },
+          // Single types: `<singularName>:update` when the entry changes.
+          'api::homepage.homepage',
+          'api::announcement.announcement',
         ],
         // No socket.serverOptions.cors: Socket.IO follows strapi::cors in config/middlewares.ts.
         // Many nodes on one database (REDIS_URL set): every node delivers every change to its sockets.

@@ -20,9 +20,9 @@ describe('start-up with colliding event names', () => {
 describe('start-up with a populate the schema does not have', () => {
   it('refuses a name that is not a relation of the type, naming the key and the type', async () => {
     await expect(
-      bootExampleApp({ seed: false, ioConfig: { contentTypes: ['api::category.category', { uid: 'api::article.article', populate: ['category', 'author'] }] } }),
+      bootExampleApp({ seed: false, ioConfig: { contentTypes: ['api::category.category', { uid: 'api::article.article', populate: ['category', 'writer'] }] } }),
     ).rejects.toThrow(
-      'Error regarding io config: "contentTypes[1].populate" names "author", which is not a relation, media, component or dynamic zone of api::article.article (it can populate: category)',
+      'Error regarding io config: "contentTypes[1].populate" names "writer", which is not a relation, media, component or dynamic zone of api::article.article (it can populate: category, author)',
     );
   });
 });

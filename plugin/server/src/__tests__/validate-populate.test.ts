@@ -67,8 +67,8 @@ async function strapiAccepts(populate: unknown, uid = PAGE): Promise<boolean> {
 
 describe('checkPopulate against real schemas', () => {
   it('names the key, the name and the type for a name the type does not have', () => {
-    expect(check(['category', 'author'], ARTICLE)).toThrow(
-      '"contentTypes[1].populate" names "author", which is not a relation, media, component or dynamic zone of api::article.article (it can populate: category',
+    expect(check(['category', 'writer'], ARTICLE)).toThrow(
+      '"contentTypes[1].populate" names "writer", which is not a relation, media, component or dynamic zone of api::article.article (it can populate: category, author',
     );
   });
 
@@ -79,7 +79,7 @@ describe('checkPopulate against real schemas', () => {
     const response = await fetch(`${app.url}/api/articles?populate=title`);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toBe('Invalid key title');
-    expect((await fetch(`${app.url}/api/articles?populate=author`)).status).toBe(400);
+    expect((await fetch(`${app.url}/api/articles?populate=writer`)).status).toBe(400);
     expect((await fetch(`${app.url}/api/articles?populate=category`)).status).toBe(200);
   });
 
@@ -184,7 +184,7 @@ describe('assertPopulatesMatchSchemas (bootstrap)', () => {
   });
 
   it("fails start-up with the walk's message", async () => {
-    await expect(run('author')).rejects.toThrow('Error regarding io config: "contentTypes[1].populate" names "author", which is not a relation');
+    await expect(run('writer')).rejects.toThrow('Error regarding io config: "contentTypes[1].populate" names "writer", which is not a relation');
   });
 
   it("fails start-up with Strapi's own message for what only Strapi checks (filters, sort)", async () => {

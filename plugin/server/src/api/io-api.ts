@@ -184,15 +184,16 @@ export function createIoApi({
     },
 
     /**
-     * Subscribes a socket to one document, with the same checks as the client's `subscribe-entity`.
+     * Subscribes a socket to one document, with the same checks as the client's `subscribe-entity`
+     * (a single type needs no id).
      * @example await strapi.$io.subscribeToEntity(socketId, 'api::article.article', documentId)
      */
-    async subscribeToEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
+    async subscribeToEntity(socketId: string, uid: string, id?: string | number): Promise<Ack<EntitySubscriptionAck>> {
       return onSocket({ op: 'subscribe-entity', socketId, uid, id }, (socket) => subscriptions.subscribe(socket, { uid, id }));
     },
 
     /** @example await strapi.$io.unsubscribeFromEntity(socketId, 'api::article.article', documentId) */
-    async unsubscribeFromEntity(socketId: string, uid: string, id: string | number): Promise<Ack<EntitySubscriptionAck>> {
+    async unsubscribeFromEntity(socketId: string, uid: string, id?: string | number): Promise<Ack<EntitySubscriptionAck>> {
       return onSocket({ op: 'unsubscribe-entity', socketId, uid, id }, (socket) => subscriptions.unsubscribe(socket, { uid, id }));
     },
 
@@ -207,12 +208,12 @@ export function createIoApi({
      * @example strapi.$io.emitToEntity('api::article.article', documentId, 'article:typing', { user: 'ann' })
      */
     emitToEntity<T>(uid: string, documentId: string, event: string, data: T): void {
-      io.to(rooms.entity(uid, documentId)).emit(event, data);
+      io.to(subscriptions.entityRoom(uid, documentId)).emit(event, data);
     },
 
     /** @example const watchers = await strapi.$io.getEntityRoomSockets('api::article.article', documentId) */
     getEntityRoomSockets(uid: string, documentId: string): Promise<SocketInfo[]> {
-      return socketsIn(rooms.entity(uid, documentId));
+      return socketsIn(subscriptions.entityRoom(uid, documentId));
     },
 
     /** Counters of the content-event pipeline (events emitted, sanitize calls...), and how many live queries this node evaluates. */
@@ -238,5 +239,6 @@ export interface SocketRequest {
   op: 'subscribe-entity' | 'unsubscribe-entity';
   socketId: string;
   uid: string;
-  id: string | number;
+  /** Absent for a single type. */
+  id?: string | number;
 }

@@ -7,7 +7,7 @@ import type { IoServer } from '../socket/create-server';
 import type { DocumentState } from '../live-queries/matcher';
 import { roomsOf } from '../subscriptions/collection-subscriptions';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
-import { rooms } from '../subscriptions/rooms';
+import { entityKey, rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
 import { createViewReader } from './view-reader';
@@ -69,13 +69,19 @@ export function createDelivery({
   const chains = new Map<string, Promise<void>>();
 
 
-  /** Broadcast and entity rooms of every group that may read the type (published view only). */
+  /**
+   * Broadcast and entity rooms of every group that may read the type (published view only). A
+   * single type is read with `find` and its entity rooms are the type's (see `entityKey`).
+   */
   async function roomTargets(type: WatchedType, documentId: string, action: ContentAction): Promise<Emission[]> {
     const emissions: Emission[] = [];
+    const entityRoomOf = (groupKey: string) => rooms.entityOfGroup(groupKey, type.uid, entityKey(type, documentId));
+    const readOne = type.kind === 'singleType' ? 'find' : 'findOne';
     for (const groupKey of access.groupKeys()) {
       const targets: string[] = [];
-      if (await access.canRead(groupKey, type.uid, 'find')) targets.push(rooms.broadcast(groupKey));
-      if (await access.canRead(groupKey, type.uid, 'findOne')) targets.push(rooms.entityOfGroup(groupKey, type.uid, documentId));
+      const mayFind = await access.canRead(groupKey, type.uid, 'find');
+      if (mayFind) targets.push(rooms.broadcast(groupKey));
+      if (readOne === 'find' ? mayFind : await access.canRead(groupKey, type.uid, readOne)) targets.push(entityRoomOf(groupKey));
       if (targets.some((room) => audience.has(room))) emissions.push({ groupKey, targets, action });
     }
     return emissions;

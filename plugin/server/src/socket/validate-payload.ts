@@ -9,11 +9,12 @@ export const isPlainObject = (value: unknown): value is Record<string, unknown> 
 /**
  * Reads `{ uid, id }` of an entity subscription; `id` is a documentId or a row id. A string of
  * digits is a row id, as a number is: ids taken from a URL arrive as strings, and Strapi's
- * documentIds are never all digits.
+ * documentIds are never all digits. `id` may be absent (single types have one entry); the
+ * subscription says whether its type allows that.
  */
 const MAX_ROW_ID = 2_147_483_647;
 
-export function readEntityPayload(payload: unknown): { uid: string; id: string | number } {
+export function readEntityPayload(payload: unknown): { uid: string; id: string | number | undefined } {
   if (!isPlainObject(payload)) {
     throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, id } where id is the documentId');
   }
@@ -21,6 +22,7 @@ export function readEntityPayload(payload: unknown): { uid: string; id: string |
   if (typeof uid !== 'string' || uid === '' || uid.length > MAX_UID_LENGTH) {
     throw new AckError('INVALID_PAYLOAD', "uid must be a content-type uid such as 'api::article.article'");
   }
+  if (id === undefined) return { uid, id: undefined };
   if (typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id))) {
     const rowId = Number(id);
     // Row ids are the database's integer keys (32-bit on PostgreSQL and MySQL): a larger one cannot

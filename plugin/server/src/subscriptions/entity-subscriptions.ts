@@ -7,7 +7,7 @@ import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import { readEntityPayload } from '../socket/validate-payload';
-import { hasSubscriptions, parseEntityRoom, rooms, subscriptionCount } from './rooms';
+import { SINGLE_ENTRY, entityKey, hasSubscriptions, parseEntityRoom, rooms, subscriptionCount } from './rooms';
 
 /** A socket on this node or on another one (Socket.IO's RemoteSocket): all a subscription needs. */
 export interface SubscriberSocket {
@@ -76,12 +76,31 @@ export function createEntitySubscriptions({
     );
   }
 
+  /**
+   * A single type's entry, if it has one now (any locale, any status: the subscription follows the
+   * type, so it hears of a `create` when there is none yet). Its rooms are the type's, not the entry's.
+   */
+  async function singleEntryId(type: WatchedType, id: string | number | undefined): Promise<string | null> {
+    if (id !== undefined) await documentIdOf(type, id); // a row id of another type's table is still an error
+    const row = await findRow(type, {});
+    return row?.documentId ?? null;
+  }
+
+  /** A collection type's document needs its id; the message says what to send. */
+  function requireId(type: WatchedType, id: string | number | undefined): string | number {
+    if (id === undefined) {
+      throw new AckError('INVALID_PAYLOAD', `${type.uid} is a collection type: send { uid, id } with the documentId to subscribe to one of its documents`);
+    }
+    return id;
+  }
+
   function assertRoomAllowed(socket: SubscriberSocket, room: string): void {
     if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
       throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
     }
   }
 
+  /** What a socket subscribed to; a single type's entry shows as documentId `'*'`. */
   function list(socket: SubscriberSocket): { uid: string; documentId: string }[] {
     return [...socket.rooms].map(parseEntityRoom).filter((entry) => entry !== null);
   }
@@ -89,20 +108,36 @@ export function createEntitySubscriptions({
   return {
     list,
 
+    /** The room of everyone subscribed to a document (a single type's: the type's, whatever the documentId). */
+    entityRoom(uid: string, documentId: string): string {
+      const type = watched.get(uid);
+      return rooms.entity(uid, type ? entityKey(type, documentId) : documentId);
+    },
+
     async subscribe(socket: SubscriberSocket, payload: unknown): Promise<EntitySubscriptionAck> {
       const { uid, id } = readEntityPayload(payload);
       const type = typeOf(uid);
       const { groupKey } = sessionOf(socket);
-      if (!(await access.canRead(groupKey, uid, 'findOne'))) {
-        throw new AckError('FORBIDDEN', `This connection may not read ${uid} (it needs the findOne permission)`);
+      // REST reads a single type with `find` (GET /api/homepage); it has no findOne.
+      const action = type.kind === 'singleType' ? 'find' : 'findOne';
+      if (!(await access.canRead(groupKey, uid, action))) {
+        throw new AckError('FORBIDDEN', `This connection may not read ${uid} (it needs the ${action} permission)`);
       }
-      // A documentId names its room at once: the limit is checked before the existence read, so a
-      // socket at its limit costs no database read (a row id needs one read to know its room).
-      if (typeof id === 'string') assertRoomAllowed(socket, rooms.entity(uid, id));
-      const documentId = await existingDocumentId(type, id);
-      const room = rooms.entity(uid, documentId);
-      assertRoomAllowed(socket, room);
-      socket.join([room, rooms.entityOfGroup(groupKey, uid, documentId)]);
+      let key: string;
+      let documentId: string | null;
+      if (type.kind === 'singleType') {
+        key = SINGLE_ENTRY;
+        assertRoomAllowed(socket, rooms.entity(uid, key));
+        documentId = await singleEntryId(type, id);
+      } else {
+        const wanted = requireId(type, id);
+        // A documentId names its room at once: the limit is checked before the existence read, so a
+        // socket at its limit costs no database read (a row id needs one read to know its room).
+        if (typeof wanted === 'string') assertRoomAllowed(socket, rooms.entity(uid, wanted));
+        key = documentId = await existingDocumentId(type, wanted);
+        assertRoomAllowed(socket, rooms.entity(uid, key));
+      }
+      socket.join([rooms.entity(uid, key), rooms.entityOfGroup(groupKey, uid, key)]);
       socket.leave(rooms.broadcast(groupKey));
       return { uid, documentId };
     },
@@ -111,9 +146,11 @@ export function createEntitySubscriptions({
       const { uid, id } = readEntityPayload(payload);
       const type = typeOf(uid);
       const { groupKey } = sessionOf(socket);
-      const documentId = await documentIdOf(type, id);
-      socket.leave(rooms.entity(uid, documentId));
-      socket.leave(rooms.entityOfGroup(groupKey, uid, documentId));
+      const single = type.kind === 'singleType';
+      const documentId = single ? await singleEntryId(type, id) : await documentIdOf(type, requireId(type, id));
+      const key = single ? SINGLE_ENTRY : documentId!;
+      socket.leave(rooms.entity(uid, key));
+      socket.leave(rooms.entityOfGroup(groupKey, uid, key));
       if (!hasSubscriptions(socket.rooms)) socket.join(rooms.broadcast(groupKey));
       return { uid, documentId };
     },

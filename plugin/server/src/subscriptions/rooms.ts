@@ -32,6 +32,16 @@ export const rooms = {
   token: (tokenId: number) => `${RESERVED_PREFIX}token:${tokenId}`,
 };
 
+/**
+ * What stands for the documentId in a single type's entity rooms: a subscription follows the type's
+ * one entry, even when it is deleted and created again under another documentId.
+ */
+export const SINGLE_ENTRY = '*';
+
+/** The key of a document in entity rooms: its documentId, or {@link SINGLE_ENTRY} for a single type. */
+export const entityKey = (type: { kind: 'collectionType' | 'singleType' }, documentId: string) =>
+  type.kind === 'singleType' ? SINGLE_ENTRY : documentId;
+
 const ENTITY_ALL = new RegExp(`^${escape(RESERVED_PREFIX)}entity:((?:api|plugin|admin)::[^:]+):(.+)$`);
 
 function escape(text: string): string {
