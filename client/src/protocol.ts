@@ -176,11 +176,24 @@ export interface ServerToClientEvents {
    */
   'io:subscription-ended': (info: { id: string; code: ErrorCode; message: string }) => void;
   /**
-   * A document that other documents relate to changed (a category renamed): what shows it
-   * populated inside them is out of date. Sent to readers of the types that relate to it.
+   * A document that other documents relate to changed (a category renamed, an author published
+   * again): what shows it populated inside them is out of date. Sent to readers of the types that
+   * relate to it.
    */
-  'io:related': (info: { uid: string; documentId: string; locale: string | null }) => void;
+  'io:related': (info: RelatedInfo) => void;
   [customEvent: string]: (...args: any[]) => void;
+}
+
+/** What `io:related` says: which document changed, and which documents point at it now. */
+export interface RelatedInfo {
+  uid: string;
+  documentId: string;
+  locale: string | null;
+  /**
+   * The documents that relate to it now, by type (only types the reader may read). Absent when
+   * there are too many to list: then every query that populates anything should be read again.
+   */
+  parents?: Record<string, string[]>;
 }
 
 /** Events a client may send; every one is validated and acknowledged. */

@@ -69,7 +69,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     principalQueries,
     stats,
   });
-  const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats });
+  // Drafts of a type are anyone's who may `find` it only when they are served as REST serves them.
+  const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats, draftsReadable: config.guard.draftView === 'rest' });
   const nodeId = randomUUID();
   // Connection state recovery: what this node sends its sockets is kept here, replayed after a
   // recovered socket is authenticated, and handed to another node a client comes back to.
