@@ -167,6 +167,16 @@ describe('checkPopulate against real schemas', () => {
     expect(await strapiAccepts(populate)).toBe(refusal === OK);
   });
 
+  it('refuses a sort of populated documents by a related field, which Strapi accepts and then cannot read', async () => {
+    for (const sort of ['category.name:desc', ['title', 'category.name'], { category: { name: 'desc' } }, [{ 'category.name': 'asc' }]]) {
+      const populate = { article: { sort } };
+      expect(check(populate)).toThrow('"contentTypes[1].populate.article.sort" sorts by "category');
+    }
+    // The path form passes Strapi's validator, and then its reads fail.
+    expect(await strapiAccepts({ article: { sort: 'category.name:desc' } })).toBe(true);
+    expect(check({ article: { sort: ['title:desc', { id: 'asc' }] } })).not.toThrow();
+  });
+
   it('is stricter than Strapi for a fragment the dynamic zone does not allow, which Strapi ignores silently', async () => {
     const populate = { blocks: { on: { 'shared.other': true } } };
     expect(check(populate)).toThrow('does not allow');

@@ -243,7 +243,28 @@ class PopulateWalker {
       if (key === 'populate') this.populate(value, schema, keyPath);
       else if (key === 'fields') this.fields(value, schema, keyPath);
       else if (key === 'count' && !isBooleanLike(value)) this.fail(`"${this.at(keyPath)}" must be true or false (got ${show(value)})`);
-      // filters and sort are left to Strapi's own validator, which bootstrap runs next.
+      else if (key === 'sort') this.nestedSort(value, keyPath);
+      // filters (and the rest of sort) are left to Strapi's own validator, which bootstrap runs next.
+    }
+  }
+
+  /**
+   * Strapi's validator accepts a sort of populated documents by a related document's field
+   * (`{ articles: { sort: 'category.name' } }`), but its query layer cannot run it: every read
+   * fails (REST answers 500), so every event of the type would. Refused here, at start-up.
+   */
+  private nestedSort(value: unknown, path: string): void {
+    const entries = Array.isArray(value) ? value : [value];
+    for (const entry of entries) {
+      const through =
+        typeof entry === 'string'
+          ? entry.split(',').find((part) => part.split(':')[0]!.includes('.'))
+          : isPlainObject(entry)
+            ? Object.keys(entry).find((key) => key.includes('.') || isPlainObject(entry[key]))
+            : undefined;
+      if (through !== undefined) {
+        this.fail(`"${this.at(path)}" sorts by "${through.trim()}", a field of a related document: Strapi cannot sort populated documents that way (its reads fail); sort by their own fields`);
+      }
     }
   }
 
