@@ -9,6 +9,11 @@ import type { Authenticated } from './auth/authenticate-handshake';
 import { SocketError } from './auth/auth-error';
 import { watchPermissionChanges } from './auth/watch-permission-changes';
 import { captureChanges } from './capture/capture-changes';
+import type { DocumentChange } from './capture/document-change';
+import { setOuterMiddleware } from './capture/outer-slot';
+import type { DocumentMiddleware } from './capture/outer-slot';
+import { createSharedFieldCopies } from './capture/shared-field-copies';
+import { createSharedFields } from './capture/shared-fields';
 import { createClusterBus } from './cluster/cluster-bus';
 import { createSessionRecovery } from './recovery/session-recovery';
 import { createConnectionGuard } from './limits/connection-guard';
@@ -124,14 +129,17 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     judge: queries.judge,
     stats,
   });
-  captureChanges(
+  const handOver = (changes: DocumentChange[]) => {
+    const stamped = delivery.stamp(changes);
+    bus.publish(stamped);
+    delivery.deliver(stamped);
+  };
+  const isWatched = (uid: string) => watched.has(uid);
+  const stopCopies = setOuterMiddleware(strapi, createSharedFieldCopies(strapi, createSharedFields(strapi), isWatched, handOver, states) as DocumentMiddleware);
+  const stopCapture = captureChanges(
     strapi,
-    (uid) => watched.has(uid),
-    (changes) => {
-      const stamped = delivery.stamp(changes);
-      bus.publish(stamped);
-      delivery.deliver(stamped);
-    },
+    isWatched,
+    handOver,
     states,
   );
   const permissions = watchPermissionChanges({
@@ -246,6 +254,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   strapi.$io = $io;
   runtimes.set(strapi, {
     async close() {
+      stopCapture();
+      stopCopies();
       await $io.idle();
       // Closing the transports, without a disconnect packet: clients see 'transport close' and keep
       // reconnecting, so a restart or a deploy does not end them for good ('io server disconnect'

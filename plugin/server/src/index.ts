@@ -1,11 +1,16 @@
+import type { Core } from '@strapi/strapi';
 import bootstrap from './bootstrap';
+import { installOuterSlot } from './capture/outer-slot';
 import config from './config';
 import destroy from './destroy';
 
 export type * from './types';
 
 export default {
-  register() {},
+  /** Before any plugin's bootstrap: a middleware that must run outside theirs (see capture/outer-slot.ts). */
+  register({ strapi }: { strapi: Core.Strapi }) {
+    installOuterSlot(strapi);
+  },
   bootstrap,
   destroy,
   config,

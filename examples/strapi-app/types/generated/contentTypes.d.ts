@@ -651,7 +651,7 @@ export interface ApiHomepageHomepage extends Struct.SingleTypeSchema {
 export interface ApiPagePage extends Struct.CollectionTypeSchema {
   collectionName: 'pages';
   info: {
-    description: 'A localized page built from components: links, a dynamic zone of sections, a cover image';
+    description: 'A localized page built from components: links, a dynamic zone of sections, a cover image; featured is shared by every locale';
     displayName: 'Page';
     pluralName: 'pages';
     singularName: 'page';
@@ -674,6 +674,13 @@ export interface ApiPagePage extends Struct.CollectionTypeSchema {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    featured: Schema.Attribute.Boolean &
+      Schema.Attribute.SetPluginOptions<{
+        i18n: {
+          localized: false;
+        };
+      }> &
+      Schema.Attribute.DefaultTo<false>;
     links: Schema.Attribute.Component<'page.link', true> &
       Schema.Attribute.SetPluginOptions<{
         i18n: {

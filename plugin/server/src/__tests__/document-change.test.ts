@@ -63,3 +63,29 @@ describe('content types without draft & publish', () => {
     }
   });
 });
+
+describe("i18n's copies of shared (non-localized) fields into the other locales", () => {
+  const rows = [draft(1, 'en'), published(2, 'en'), draft(3, 'fr'), published(4, 'fr'), draft(5, 'de')];
+  const diff = (cause: 'update' | 'publish', after: DocumentRow[], copies: { from: string; status: 'draft' | 'published' | null }) =>
+    diffDraftAndPublish({ ...base, cause }, rows, after, copies).map(({ locale, published: p, draft: d }) => ({ locale, published: p, draft: d }));
+
+  it('an edit copied to the other drafts: update of their draft views only', () => {
+    expect(diff('update', rows, { from: 'en', status: 'draft' })).toEqual([
+      { locale: 'en', published: null, draft: 'update' },
+      { locale: 'fr', published: null, draft: 'update' },
+      { locale: 'de', published: null, draft: 'update' },
+    ]);
+  });
+
+  it('a publish copied to the other published versions, changed in place: update for their published readers', () => {
+    const after = [draft(1, 'en'), published(6, 'en'), draft(3, 'fr'), published(4, 'fr'), draft(5, 'de')];
+    expect(diff('publish', after, { from: 'en', status: 'published' })).toEqual([
+      { locale: 'en', published: 'update', draft: 'update' },
+      { locale: 'fr', published: 'update', draft: null },
+    ]);
+  });
+
+  it('nothing copied: the other locales did not change', () => {
+    expect(diff('update', rows, { from: 'fr', status: null })).toEqual([{ locale: 'fr', published: null, draft: 'update' }]);
+  });
+});

@@ -36,6 +36,17 @@ function stepper(listeners: Record<string, Listener>) {
   };
 }
 
+/** A published-view reader (the broadcast), and a draft-view subscriber of pages per locale. */
+async function pageListeners(): Promise<{ published: Listener; drafts: Record<string, Listener> }> {
+  const published = await example.listen();
+  const drafts: Record<string, Listener> = {};
+  for (const locale of ['en', 'fr', 'de']) {
+    drafts[locale] = await example.listen();
+    await subscribe(drafts[locale]!.socket, { uid: PAGE, status: 'draft', locale });
+  }
+  return { published, drafts };
+}
+
 async function rest<T = Record<string, unknown>>(path: string): Promise<{ status: number; data: T }> {
   const response = await fetch(`${example.app.url}${path}`);
   const body = (await response.json()) as { data: T };
@@ -46,12 +57,7 @@ describe('a localized draft & publish type, locale by locale', () => {
   it('follows DESIGN.md §2 per locale: create, update, publish one and all, unpublish, discard, delete one locale, delete all', async () => {
     app = example.app;
     const pages = app.strapi.documents(PAGE);
-    const published = await example.listen();
-    const drafts: Record<string, Listener> = {};
-    for (const locale of ['en', 'fr', 'de']) {
-      drafts[locale] = await example.listen();
-      await subscribe(drafts[locale]!.socket, { uid: PAGE, status: 'draft', locale });
-    }
+    const { published, drafts } = await pageListeners();
     const step = stepper({ published, ...drafts });
     const none = { published: [], en: [], fr: [], de: [] };
 
@@ -114,6 +120,47 @@ describe('a localized draft & publish type, locale by locale', () => {
     await pages.update({ documentId, locale: 'en', data: { title: 'Only en 2' }, status: 'published' });
     await settle(app.strapi, fr.socket);
     expect(seen(fr.received)).toEqual(['page:create@fr']);
+  });
+});
+
+describe("a localized type's shared (non-localized) field", () => {
+  it('edited in one locale: every draft view hears of it; published: every published view, equal to REST', async () => {
+    const pages = app.strapi.documents(PAGE);
+    const { documentId } = await pages.create({ locale: 'en', data: { title: 'Shared', slug: 'shared' }, status: 'published' });
+    await pages.update({ documentId, locale: 'fr', data: { title: 'Partagé', slug: 'partage' }, status: 'published' });
+    await pages.update({ documentId, locale: 'de', data: { title: 'Geteilt', slug: 'geteilt' } });
+    const { published, drafts } = await pageListeners();
+    const step = stepper({ published, ...drafts });
+
+    // i18n copies `featured` from the en draft to the fr and de drafts: each draft view changed.
+    expect(await step(() => pages.update({ documentId, locale: 'en', data: { featured: true } }))).toEqual({
+      published: [],
+      en: ['page:update@en'],
+      fr: ['page:update@fr'],
+      de: ['page:update@de'],
+    });
+    const [frDraft] = contentEvents(drafts.fr!.received);
+    expect(frDraft?.args[0]).toMatchObject({ locale: 'fr', featured: true, title: 'Partagé' });
+    // An edit of a localized field only: the other locales did not change.
+    expect(await step(() => pages.update({ documentId, locale: 'en', data: { title: 'Shared 2' } }))).toEqual({ published: [], en: ['page:update@en'], fr: [], de: [] });
+    // Published in en: where i18n copies into the fr published version (in place), its readers hear
+    // of it; where it does not (it compares with a row of the document that may already hold the
+    // value), fr did not change. Either way the events follow what REST serves.
+    const populate = 'populate[links]=true&populate[sections][on][page.rich-text]=true&populate[sections][on][page.quote]=true&populate[cover]=true';
+    const frBefore = (await rest(`/api/pages/${documentId}?locale=fr&${populate}`)).data;
+    const publishedEvents = await step(() => pages.publish({ documentId, locale: 'en' }));
+    const frAfter = (await rest(`/api/pages/${documentId}?locale=fr&${populate}`)).data;
+    const frChanged = JSON.stringify(frBefore) !== JSON.stringify(frAfter);
+    expect(publishedEvents).toEqual({ published: frChanged ? ['page:update@en', 'page:update@fr'] : ['page:update@en'], en: ['page:update@en'], fr: [], de: [] });
+    const fr = contentEvents(published.received).find(({ args }) => (args[1] as { locale: string }).locale === 'fr');
+    if (frChanged) expect(fr?.args[0]).toEqual(frAfter);
+    // Published in fr: its published version takes the shared value, and its readers hear of it.
+    published.received.length = 0;
+    await pages.publish({ documentId, locale: 'fr' });
+    await settle(app.strapi, published.socket);
+    const [frPublished] = contentEvents(published.received);
+    expect(frPublished?.args[0]).toEqual((await rest(`/api/pages/${documentId}?locale=fr&${populate}`)).data);
+    expect(frPublished?.args[0]).toMatchObject({ featured: true });
   });
 });
 

@@ -3,12 +3,13 @@ import type { DocumentAction } from '@strapi-live/client/protocol';
 import { inSavepoint } from '../live-queries/savepoint';
 import { commitClock } from './commit-clock';
 import type { DependentStates, StateLoader, ViewStates } from '../live-queries/state-loader';
-import type { DocumentChange, DocumentRow } from './document-change';
+import type { DocumentChange } from './document-change';
 import { diffDraftAndPublish, plainChange } from './document-change';
+import { readRows } from './document-rows';
 
 const WRITE_ACTIONS = new Set<string>(['create', 'update', 'delete', 'publish', 'unpublish', 'discardDraft', 'clone']);
 
-interface MiddlewareContext {
+export interface MiddlewareContext {
   uid: string;
   action: string;
   params: { documentId?: unknown; locale?: unknown } & Record<string, unknown>;
@@ -19,19 +20,19 @@ interface MiddlewareContext {
  * Captures every committed write of a watched content type from the Document Service middleware,
  * which sees documents (documentId, locale, status) rather than rows, so a publish is one change.
  * Changes are handed over only after the surrounding transaction commits; a write that throws or
- * rolls back produces nothing.
+ * rolls back produces nothing. Returns what stops the capture.
  */
 export function captureChanges(
   strapi: Core.Strapi,
   isWatched: (uid: string) => boolean,
   onChanges: (changes: DocumentChange[]) => void,
   states: StateLoader,
-): void {
+): () => void {
   const documents = strapi.documents as unknown as {
-    use(middleware: (ctx: MiddlewareContext, next: () => Promise<unknown>) => Promise<unknown>): void;
+    use(middleware: (ctx: MiddlewareContext, next: () => Promise<unknown>) => Promise<unknown>): unknown;
   };
 
-  documents.use(async (ctx, next) => {
+  const remove = documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
     // A type nobody watches still matters when live queries of other types filter through it.
     const watchedType = isWatched(ctx.uid);
@@ -102,16 +103,10 @@ export function captureChanges(
       return result;
     });
   });
+  return typeof remove === 'function' ? (remove as () => void) : () => {};
 }
 
-async function readRows(strapi: Core.Strapi, uid: string, documentId: string, locale?: string): Promise<DocumentRow[]> {
-  return (await strapi.db.query(uid as never).findMany({
-    select: ['id', 'locale', 'publishedAt'],
-    where: locale ? { documentId, locale } : { documentId },
-  })) as DocumentRow[];
-}
-
-const NO_STATES: ViewStates = { published: null, draft: null };
+export const NO_STATES: ViewStates = { published: null, draft: null };
 
 type ReadStates = Map<string | null, ViewStates> | null;
 

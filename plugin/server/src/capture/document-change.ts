@@ -73,6 +73,7 @@ export function diffDraftAndPublish(
   base: Omit<DocumentChange, 'locale' | 'published' | 'draft'>,
   before: DocumentRow[],
   after: DocumentRow[],
+  copies?: SharedFieldCopies,
 ): DocumentChange[] {
   const was = stateByLocale(before);
   const is = stateByLocale(after);
@@ -81,12 +82,25 @@ export function diffDraftAndPublish(
   for (const locale of locales) {
     const prev = was.get(locale) ?? { draftId: null, publishedId: null };
     const next = is.get(locale) ?? { draftId: null, publishedId: null };
-    const published = viewAction(prev.publishedId !== null, next.publishedId !== null, prev.publishedId !== next.publishedId);
+    // A locale the write did not name changed only where i18n copied shared fields into it, in place.
+    const other = copies !== undefined && locale !== copies.from;
+    const copiedInto = (status: DocumentStatus) => other && copies.status === status;
+    const published = viewAction(prev.publishedId !== null, next.publishedId !== null, prev.publishedId !== next.publishedId || copiedInto('published'));
     // Every write that touches a locale changes what its draft view shows (content or status).
-    const draft = viewAction(prev.draftId !== null, next.draftId !== null, true);
+    const draft = viewAction(prev.draftId !== null, next.draftId !== null, !other || copiedInto('draft'));
     if (published || draft) changes.push({ ...base, locale, published, draft });
   }
   return changes;
+}
+
+/**
+ * Strapi's i18n copies a localized type's non-localized fields from the locale a write named (`from`)
+ * to the document's other locales, in the view written (`status`), when they changed; `status` is
+ * null when nothing was copied.
+ */
+export interface SharedFieldCopies {
+  from: string;
+  status: DocumentStatus | null;
 }
 
 /** Content types without draft & publish have one view, and the action says it all. */

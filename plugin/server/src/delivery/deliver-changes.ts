@@ -77,6 +77,8 @@ export function createDelivery({
 }) {
   const nextEventId = createEventIds();
   const chains = new Map<string, Promise<void>>();
+  /** `io:related` being worked out, outside the chains. */
+  const telling = new Set<Promise<void>>();
 
 
   /**
@@ -285,9 +287,14 @@ export function createDelivery({
 
   async function deliverNow(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
     await deliverOwn(change);
-    // After the change's own events, which must not wait for it (each reads the document as it is
-    // when delivered).
-    await tellRelated(change);
+    // After the change's own events, and off the document's chain: its next change must not wait
+    // for these reads (each change reads its document as it is when delivered, and a document
+    // deleted meanwhile sends no payload).
+    const told = tellRelated(change).catch((error: Error) => {
+      strapi.log.error(`[io] io:related for ${change.uid} ${change.documentId} failed: ${error.message}`);
+    });
+    telling.add(told);
+    void told.finally(() => telling.delete(told));
   }
 
   async function deliverOwn(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
@@ -378,7 +385,7 @@ export function createDelivery({
 
     /** Resolves when every queued change has been delivered (used by destroy and tests). */
     async idle(): Promise<void> {
-      while (chains.size > 0) await Promise.all([...chains.values()]);
+      while (chains.size > 0 || telling.size > 0) await Promise.all([...chains.values(), ...telling]);
     },
   };
 }
