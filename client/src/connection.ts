@@ -2,7 +2,8 @@ import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { LiveError, isServerErrorCode } from './live-error';
 import type { Logger } from './logger';
-import type { Ack, AckError, ClientToServerEvents, EventMeta, HandshakeAuth, ServerToClientEvents } from './protocol';
+import type { Ack, AckError, ClientToServerEvents, EventMeta, HandshakeAuth, RelatedInfo, ServerToClientEvents } from './protocol';
+import { isParentList } from './related';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
 
@@ -100,7 +101,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
   const disconnectListeners = new Set<() => void>();
   const resyncListeners = new Set<() => void>();
   const endedListeners = new Set<(id: string, error: LiveError) => void>();
-  const relatedListeners = new Set<(uid: string, documentId: string) => void>();
+  const relatedListeners = new Set<(info: RelatedInfo) => void>();
   const eventListeners = new Set<(document: unknown, meta: EventMeta) => void>();
   const failureListeners = new Set<(error: LiveError) => void>();
   /** The last failed attempt to connect, until one succeeds (or new credentials are tried). */
@@ -216,7 +217,10 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
 
   socket.on('io:related', (info) => {
     if (typeof info?.uid !== 'string' || typeof info.documentId !== 'string') return;
-    for (const listener of [...relatedListeners]) listener(info.uid, info.documentId);
+    // A malformed list is no list: the queries that populate read again, as without one.
+    const parents = isParentList(info.parents) ? info.parents : undefined;
+    const checked: RelatedInfo = { uid: info.uid, documentId: info.documentId, locale: info.locale ?? null, ...(parents ? { parents } : {}) };
+    for (const listener of [...relatedListeners]) listener(checked);
   });
 
   // The server may have missed changes (one of several nodes lost Redis for a while).
@@ -270,7 +274,7 @@ export function createConnection({ url, auth: initialAuth, logger, socketOptions
     },
 
     /** Calls `listener` when a document others relate to changed (what shows it populated is stale). */
-    onRelated(listener: (uid: string, documentId: string) => void): () => void {
+    onRelated(listener: (info: RelatedInfo) => void): () => void {
       relatedListeners.add(listener);
       return () => relatedListeners.delete(listener);
     },

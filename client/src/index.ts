@@ -7,7 +7,7 @@ export type { LiveErrorCode } from './live-error';
 export type { AuthOption, ConnectionState, ConnectionStatus, LiveSocket } from './connection';
 export type { ReadableStore } from './store';
 export type { Logger } from './logger';
-export { liveEntityKey, liveQueryKey } from './query-options';
+export { liveEntityKey, liveQueryKey, liveSingleKey } from './query-options';
 export type { CollectionOptions, EntityOptions, PopulateInput } from './query-options';
 export type { Pagination } from './rest';
 export type {
@@ -24,6 +24,7 @@ export type {
   DynamicZoneEntry,
   EntityOptionsFor,
   EventDocument,
+  ExplicitSingleTypeUid,
   ExplicitTypeEvent,
   ExplicitTypeUid,
   FieldsFor,
@@ -39,6 +40,7 @@ export type {
   ScalarKeys,
   ScalarValue,
   Simplify,
+  SingleTypeUID,
   SortFor,
   StrapiMedia,
 } from './schema';
@@ -65,6 +67,7 @@ export type {
   ErrorCode,
   EventMeta,
   HandshakeAuth,
+  RelatedInfo,
   RestInfo,
   ServerToClientEvents,
   StrapiDocument,

@@ -10,7 +10,7 @@ import type { Logger } from './logger';
 import { LiveObserver } from './observers/live-observer';
 import type { ObserverHost } from './observers/live-observer';
 import type { AckError, ContentEventListener, StrapiDocument } from './protocol';
-import { normalizeCollection, normalizeEntity } from './query-options';
+import { normalizeCollection, normalizeEntity, normalizeSingle } from './query-options';
 import type { CollectionOptions, EntityOptions, NormalizedQuery } from './query-options';
 import { createRestClient } from './rest';
 import type { ReadableStore } from './store';
@@ -23,10 +23,12 @@ import type {
   CustomEventName,
   DocumentShape,
   EntityOptionsFor,
+  ExplicitSingleTypeUid,
   ExplicitTypeEvent,
   ExplicitTypeUid,
   FieldsFor,
   PopulateFor,
+  SingleTypeUID,
 } from './schema';
 
 export interface LiveClientOptions {
@@ -93,6 +95,28 @@ export interface LiveClient {
   ): LiveObserver<DocumentShape<TUid, { populate: TPopulate; fields: TFields }> | null>;
   /** One live document whose type you give: `live.entity<Article>(uid, documentId)`. */
   entity<TDocument = never>(uid: ExplicitTypeUid<TDocument>, documentId: string, options?: EntityOptions): LiveObserver<TDocument | null>;
+  /**
+   * A live single type: its one entry in `locale` (the default locale without one) and view
+   * (`status`), kept equal to what `GET /api/<singularName>?<options>` returns; null while it has
+   * none (REST's 404), and followed when it is deleted and created again under another documentId.
+   * With a registered schema only single types' uids are accepted, and the entry is typed.
+   *
+   * @example
+   * const homepage = live.single('api::homepage.homepage', { locale: 'fr' });
+   * homepage.subscribe(({ data, status }) => {
+   *   if (status === 'success') render(data ? data.headline : 'No homepage in French yet');
+   * });
+   */
+  single<
+    const TUid extends SingleTypeUID,
+    const TPopulate extends PopulateFor<TUid> | undefined = undefined,
+    const TFields extends FieldsFor<TUid> | undefined = undefined,
+  >(
+    uid: TUid,
+    options?: EntityOptionsFor<TUid, TPopulate, TFields>,
+  ): LiveObserver<DocumentShape<TUid, { populate: TPopulate; fields: TFields }> | null>;
+  /** A live single type whose document type you give: `live.single<Homepage>(uid, { locale })`. */
+  single<TDocument = never>(uid: ExplicitSingleTypeUid<TDocument>, options?: EntityOptions): LiveObserver<TDocument | null>;
   /**
    * Listens to raw events (`article:update`, `io:error`, or an app's own). Once a live query is
    * subscribed, the server sends this connection only the events of its subscriptions.
@@ -202,6 +226,9 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
     },
     entity(uid: string, documentId: string, entityOptions?: EntityOptions) {
       return new LiveObserver<any>(host, normalizeEntity(uid, documentId, entityOptions));
+    },
+    single(uid: string, singleOptions?: EntityOptions) {
+      return new LiveObserver<any>(host, normalizeSingle(uid, singleOptions));
     },
     on(event: string, handler: (...args: any[]) => void) {
       if (!closed) connection.start();

@@ -9,11 +9,11 @@ import type { LiveResult } from './live-result';
 import type { Logger } from './logger';
 import { learnShape, planPopulate, project } from './projection';
 import type { PopulatePlan, Shape } from './projection';
-import type { ContentAction, DatabaseOrder, EventMeta, RestInfo, StrapiDocument } from './protocol';
+import type { ContentAction, DatabaseOrder, EventMeta, RelatedInfo, RestInfo, StrapiDocument } from './protocol';
 import type { NormalizedQuery, PopulateInput } from './query-options';
 import type { Pagination, RestClient } from './rest';
 import { createRereadScheduler } from './reread';
-import { showsRelated } from './related';
+import { concernsQuery } from './related';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
 import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
@@ -32,9 +32,23 @@ const RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
 const isRetryable = (error: LiveError) => error.code === 'NETWORK_ERROR' || (error.code === 'HTTP_ERROR' && (error.status ?? 0) >= 500);
 
 /**
- * One live query (a collection, or one entity): the server subscription it rides on, the REST
- * reads, the events applied in order on top of them, and its data in the TanStack Query cache.
- * Shared by every observer of the same query.
+ * Why a query cannot read this type (a single type has no list and no `/:documentId` route; a
+ * collection type has no one entry), or undefined when it can.
+ */
+function wrongKind(query: NormalizedQuery, rest: RestInfo): LiveError | undefined {
+  if (query.kind === 'single' && rest.kind !== 'singleType') {
+    return new LiveError('INVALID_QUERY', `${query.uid} is a collection type, not a single type: read it with live.collection or live.entity (useLiveCollection, useLiveEntity)`);
+  }
+  if (query.kind !== 'single' && rest.kind === 'singleType') {
+    return new LiveError('INVALID_QUERY', `${query.uid} is a single type: read it with live.single (useLiveSingle), not live.${query.kind}`);
+  }
+  return undefined;
+}
+
+/**
+ * One live query (a collection, one entity, or a single type's entry): the server subscription it
+ * rides on, the REST reads, the events applied in order on top of them, and its data in the
+ * TanStack Query cache. Shared by every observer of the same query.
  *
  * The order of things is what keeps it correct: subscribe first; read REST once the server has
  * acknowledged; queue every event meanwhile; then apply the queued events on top of what was read.
@@ -73,6 +87,8 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private written: readonly T[] | undefined;
   /** The data was dropped (access refused): the snapshot and the cache show none. */
   private cleared = false;
+  /** The query does not fit its type's kind: an error for good, holding no server subscription. */
+  private refused = false;
 
   constructor(options: { query: NormalizedQuery; rest: RestClient; registry: SubscriptionRegistry; queryClient: QueryClient; logger: Logger }) {
     this.query = options.query;
@@ -97,9 +113,12 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   start(): void {
-    if (this.release) return;
+    if (this.release || this.refused) return;
     this.cache.hold();
-    this.release = this.registry.acquire(this.query.server, this.query.serverHash, this);
+    const release = this.registry.acquire(this.query.server, this.query.serverHash, this);
+    // An active subscription answers at once (onActive during acquire): refused already, hold nothing.
+    if (this.refused) release();
+    else this.release = release;
   }
 
   stop(): void {
@@ -127,8 +146,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   // SubscriptionConsumer
 
   onActive(rest: RestInfo, order?: DatabaseOrder): void {
-    if (rest.kind !== 'collectionType') {
-      this.onError(new LiveError('INVALID_QUERY', `${this.query.uid} is a single type: live single types are not supported yet`));
+    const refusal = wrongKind(this.query, rest);
+    if (refusal) {
+      this.refuse(refusal);
       return;
     }
     this.restInfo = rest;
@@ -140,6 +160,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onEvent(document: unknown, meta: EventMeta): void {
+    if (this.refused) return;
     this.queue.push({ document, meta, duringFetch: this.fetchingList });
     // A read is about to start: this event is part of the burst it reads (and puts it off a little).
     if (this.reread.pending) this.reread.request();
@@ -155,9 +176,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     if (this.loaded) void this.refetch();
   }
 
-  onRelated(_uid: string, documentId: string): void {
-    // Only a query that shows it populated reads again: once for a burst, like other re-reads.
-    if (!this.loaded || !showsRelated(this.state.items, documentId)) return;
+  /** Whether REST reads of this query show related documents at all. */
+  private get populates(): boolean {
+    return this.plan.kind === 'complex' || this.plan.keys.size > 0;
+  }
+
+  onRelated(info: RelatedInfo): void {
+    // Only a query it concerns reads again (see concernsQuery): once for a burst, like other re-reads.
+    if (!this.loaded || !concernsQuery(info, this.query.uid, this.state.items, this.populates)) return;
     this.busy = true;
     this.reread.request();
   }
@@ -190,6 +216,18 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.publish();
   }
 
+  /**
+   * A mistake in the app, not a state of the server: say so, and let the server subscription go
+   * (another query may still share it), so no events pile up for a query that cannot apply them.
+   */
+  private refuse(error: LiveError): void {
+    this.refused = true;
+    this.queue = [];
+    this.release?.();
+    this.release = undefined;
+    this.onError(error);
+  }
+
   // Reading and applying
 
   private params(): Record<string, unknown> {
@@ -214,6 +252,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     try {
       if (this.query.kind === 'entity') {
         const document = await this.rest.one<T>(rest.path, this.query.documentId!, this.params());
+        items = document ? [document] : [];
+      } else if (this.query.kind === 'single') {
+        const document = await this.rest.single<T>(rest.path, this.params());
         items = document ? [document] : [];
       } else if (this.query.page) {
         ({ data: items, pagination } = await this.rest.list<T>(rest.path, this.params(), this.query.page));
@@ -279,7 +320,10 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
         this.apply(next, null);
         continue;
       }
-      const document = project<T>(next.document as StrapiDocument, this.shape, this.plan);
+      // Another entry than the one a single type holds: which is current (an event of the old one
+      // may lag a read that returned the new one) is for REST to say, not for arrival order.
+      const another = this.query.kind === 'single' && this.state.items.some((item) => item.documentId !== meta.documentId);
+      const document = another ? null : project<T>(next.document as StrapiDocument, this.shape, this.plan);
       if (document) {
         this.apply(next, document);
         continue;
@@ -290,6 +334,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   /** The event's document is not in this query's REST shape: read it as REST returns it. */
   private readOne(event: Queued): void {
+    if (this.query.kind === 'single') {
+      // A single type is read at its path only (no `/:documentId` route), which is the whole query:
+      // read it again, once for the burst. The event is part of what that read returns.
+      this.state = recordEvent(this.state, event.meta);
+      this.busy = true;
+      this.reread.request();
+      return;
+    }
     const rest = this.restInfo!;
     const generation = this.generation;
     this.busy = true;
@@ -333,16 +385,21 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     );
   }
 
+  /** An entity or a single type: the data is one document or null, not a list. */
+  private get holdsOne(): boolean {
+    return this.query.kind !== 'collection';
+  }
+
   private publish(): void {
     const previous = this.store.get();
     let data = previous.data;
     if (this.cleared) data = undefined;
     if (this.loaded && this.written !== this.state.items) {
       this.cleared = false;
-      data = this.cache.write(this.query.kind === 'entity' ? (this.state.items[0] ?? null) : this.state.items);
+      data = this.cache.write(this.holdsOne ? (this.state.items[0] ?? null) : this.state.items);
       // Hold what the cache holds (structurally shared): the next write then compares documents by
       // identity instead of deeply, which after a re-read would be every document on every event.
-      const shared = this.query.kind === 'entity' ? (data === null || data === undefined ? [] : [data]) : data;
+      const shared = this.holdsOne ? (data === null || data === undefined ? [] : [data]) : data;
       if (Array.isArray(shared) && shared.length === this.state.items.length) this.state = { ...this.state, items: shared as typeof this.state.items };
       this.written = this.state.items;
     }

@@ -22,7 +22,11 @@ export interface CollectionOptions {
   pagination?: { page?: number; pageSize: number };
 }
 
-/** What a live entity shows: the options of `GET /api/<plural>/:documentId`. */
+/**
+ * What one live document shows: the options of `GET /api/<plural>/:documentId` (a live entity) or
+ * `GET /api/<singular>` (a live single type). `status` and `locale` pick the entry the server
+ * follows; `populate` and `fields` only shape the REST reads.
+ */
 export interface EntityOptions {
   populate?: PopulateInput;
   fields?: string | readonly string[];
@@ -32,7 +36,8 @@ export interface EntityOptions {
 
 /** A query after normalization: what is sent to the server, what goes to REST, and the cache key. */
 export interface NormalizedQuery {
-  kind: 'collection' | 'entity';
+  /** A list, one document by documentId, or the one entry of a single type. */
+  kind: 'collection' | 'entity' | 'single';
   uid: string;
   documentId?: string;
   /** The collection subscription: `{ uid, filters?, status?, locale? }`. */
@@ -95,8 +100,32 @@ export function liveEntityKey(uid: string, documentId: string, options: EntityOp
   return normalizeEntity(uid, documentId, options).queryKey;
 }
 
-export function normalizeCollection(uid: string, options: CollectionOptions = {}): NormalizedQuery {
+/**
+ * The TanStack Query key of a live single type (one per locale and view).
+ *
+ * @example
+ * queryClient.getQueryData(liveSingleKey('api::homepage.homepage', { locale: 'fr' }))
+ */
+export function liveSingleKey(uid: string, options: EntityOptions = {}): readonly unknown[] {
+  return normalizeSingle(uid, options).queryKey;
+}
+
+function assertUid(uid: string): void {
   if (typeof uid !== 'string' || uid === '') throw new TypeError("uid must be a content-type uid such as 'api::article.article'");
+}
+
+/** The REST parameters of a read of one document (an entity, or a single type's entry). */
+function documentRest(options: EntityOptions): Record<string, unknown> {
+  return withoutEmpty({
+    populate: options.populate === undefined ? undefined : canonicalize(options.populate),
+    fields: normalizeFields(options.fields),
+    status: options.status === 'draft' ? 'draft' : undefined,
+    locale: options.locale,
+  });
+}
+
+export function normalizeCollection(uid: string, options: CollectionOptions = {}): NormalizedQuery {
+  assertUid(uid);
   const sort = parseSort(options.sort);
   const { pagination } = options;
   let page: NormalizedQuery['page'];
@@ -120,15 +149,22 @@ export function normalizeCollection(uid: string, options: CollectionOptions = {}
 }
 
 export function normalizeEntity(uid: string, documentId: string, options: EntityOptions = {}): NormalizedQuery {
-  if (typeof uid !== 'string' || uid === '') throw new TypeError("uid must be a content-type uid such as 'api::article.article'");
+  assertUid(uid);
   if (typeof documentId !== 'string' || documentId === '') throw new TypeError('documentId must be a non-empty string');
   const server = serverQuery(uid, { documentId: { $eq: documentId } }, options.status, options.locale);
-  const rest = withoutEmpty({
-    populate: options.populate === undefined ? undefined : canonicalize(options.populate),
-    fields: normalizeFields(options.fields),
-    status: options.status === 'draft' ? 'draft' : undefined,
-    locale: options.locale,
-  });
+  const rest = documentRest(options);
   const queryKey = ['strapi-live', uid, 'entity', documentId, canonicalize(rest)] as const;
   return { kind: 'entity', uid, documentId, server, serverHash: hashKey([server]), rest, sort: [], queryKey, queryHash: hashKey(queryKey) };
+}
+
+/**
+ * A single type's entry: a subscription to the whole type (its one entry in that locale and view,
+ * whatever its documentId, so an entry deleted and created again is followed), read at its path.
+ */
+export function normalizeSingle(uid: string, options: EntityOptions = {}): NormalizedQuery {
+  assertUid(uid);
+  const server = serverQuery(uid, undefined, options.status, options.locale);
+  const rest = documentRest(options);
+  const queryKey = ['strapi-live', uid, 'single', canonicalize(rest)] as const;
+  return { kind: 'single', uid, server, serverHash: hashKey([server]), rest, sort: [], queryKey, queryHash: hashKey(queryKey) };
 }

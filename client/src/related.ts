@@ -1,4 +1,4 @@
-import type { StrapiDocument } from './protocol';
+import type { RelatedInfo, StrapiDocument } from './protocol';
 
 /**
  * Whether any of `documents` shows the document `documentId` inside it (a populated relation, at
@@ -18,4 +18,26 @@ export function showsRelated(documents: readonly StrapiDocument[], documentId: s
     }
   }
   return false;
+}
+
+/**
+ * Whether `io:related` concerns a live query of `uid` holding `documents`: one of them shows the
+ * changed document populated, or is one of the documents that point at it now (`parents`: an
+ * author published again appears where none showed). Without the list (too many to send), every
+ * query that populates anything is concerned.
+ */
+export function concernsQuery(info: RelatedInfo, uid: string, documents: readonly StrapiDocument[], populates: boolean): boolean {
+  if (!populates) return false;
+  if (!info.parents) return true;
+  if (showsRelated(documents, info.documentId)) return true;
+  const parents = info.parents[uid];
+  if (!parents || parents.length === 0) return false;
+  const ids = new Set(parents);
+  return documents.some((document) => ids.has(document.documentId));
+}
+
+/** Whether `value` is an `io:related` list of parents: document ids by content-type uid. */
+export function isParentList(value: unknown): value is Record<string, string[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'));
 }

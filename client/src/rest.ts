@@ -65,6 +65,14 @@ export function createRestClient({ baseUrl, fetch: fetchImpl, token }: RestClien
     throw new LiveError(codeForStatus(status), `GET ${url} answered ${status}: ${reason}`, { status });
   }
 
+  /** A read of one document: its `data`, or null for a 404 (nothing there for this reader: not an error). */
+  async function document<T extends StrapiDocument>(url: string): Promise<T | null> {
+    const { status, body } = await get(url);
+    if (status === 404) return null;
+    if (status < 200 || status >= 300 || !body || typeof body.data !== 'object') fail(url, status, body);
+    return (body.data as T | null) ?? null;
+  }
+
   return {
     /** One page of a collection. */
     async list<T extends StrapiDocument>(path: string, params: Record<string, unknown>, page: { page: number; pageSize: number }): Promise<RestList<T>> {
@@ -91,12 +99,13 @@ export function createRestClient({ baseUrl, fetch: fetchImpl, token }: RestClien
     },
 
     /** One document, or null when it does not exist for this reader (404). */
-    async one<T extends StrapiDocument>(path: string, documentId: string, params: Record<string, unknown>): Promise<T | null> {
-      const url = withQuery(`${baseUrl}${path}/${encodeURIComponent(documentId)}`, params);
-      const { status, body } = await get(url);
-      if (status === 404) return null;
-      if (status < 200 || status >= 300 || !body || typeof body.data !== 'object') fail(url, status, body);
-      return (body.data as T | null) ?? null;
+    one<T extends StrapiDocument>(path: string, documentId: string, params: Record<string, unknown>): Promise<T | null> {
+      return document<T>(withQuery(`${baseUrl}${path}/${encodeURIComponent(documentId)}`, params));
+    },
+
+    /** A single type's entry (`GET /api/<singular>`), or null while it has none for this reader (404). */
+    single<T extends StrapiDocument>(path: string, params: Record<string, unknown>): Promise<T | null> {
+      return document<T>(withQuery(`${baseUrl}${path}`, params));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Connection } from './connection';
 import { LiveError, isServerErrorCode } from './live-error';
 import type { Logger } from './logger';
-import type { CollectionQuery, CollectionSubscriptionAck, DatabaseOrder, EventMeta, RestInfo } from './protocol';
+import type { CollectionQuery, CollectionSubscriptionAck, DatabaseOrder, EventMeta, RelatedInfo, RestInfo } from './protocol';
 
 /** What a server subscription tells the live queries that share it. */
 export interface SubscriptionConsumer {
@@ -19,7 +19,7 @@ export interface SubscriptionConsumer {
   /** The server may have missed changes (`io:resync`): read REST again, events go on. */
   onResync(): void;
   /** A document others relate to changed (`io:related`): read again if one held shows it. */
-  onRelated(uid: string, documentId: string): void;
+  onRelated(info: RelatedInfo): void;
   /** The server refused the subscription. */
   onError(error: LiveError): void;
   /** An attempt to connect failed; Socket.IO tries again by itself. */
@@ -190,9 +190,9 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     }
   });
 
-  connection.onRelated((uid, documentId) => {
+  connection.onRelated((info) => {
     for (const entry of entries.values()) {
-      if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onRelated(uid, documentId);
+      if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onRelated(info);
     }
   });
 

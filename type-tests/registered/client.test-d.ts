@@ -108,6 +108,24 @@ const entity = live.entity('api::article.article', 'abc', { populate: ['category
 if (entity.status === 'success' && entity.data) expectTypeOf(entity.data.category).not.toBeAny();
 if (entity.status === 'success') expectTypeOf(entity.data).toBeNullable();
 
+// A single type: its entry or null, typed from the uid; only single types' uids are accepted.
+const homepage = live.single('api::homepage.homepage', { locale: 'fr', fields: ['headline'] }).getCurrentResult();
+if (homepage.status === 'success') expectTypeOf(homepage.data).toEqualTypeOf<{ id: number; documentId: string; headline: string } | null>();
+const announcement = live.single('api::announcement.announcement').getCurrentResult();
+if (announcement.status === 'success' && announcement.data) expectTypeOf(announcement.data.level).toEqualTypeOf<'info' | 'warning'>();
+interface Banner {
+  documentId: string;
+  message: string;
+}
+const banner = live.single<Banner>('api::announcement.announcement').getCurrentResult();
+if (banner.status === 'success') expectTypeOf(banner.data).toEqualTypeOf<Banner | null>();
+// @ts-expect-error a collection type has no single entry: live.collection or live.entity
+live.single('api::article.article');
+// @ts-expect-error nor with an explicit document type
+live.single<Banner>('api::article.article');
+// @ts-expect-error `title` is not an attribute of the homepage
+live.single('api::homepage.homepage', { fields: ['title'] });
+
 // Content events by name.
 live.on('article:update', (article, meta) => {
   expectTypeOf(article.title).toEqualTypeOf<string>();

@@ -1,6 +1,6 @@
 /** The React hooks infer documents from the registered schema, with no generic. */
 import { expectTypeOf } from 'vitest';
-import { useLiveCollection, useLiveEntity, useLiveEvent } from '@strapi-live/react';
+import { useLiveCollection, useLiveEntity, useLiveEvent, useLiveSingle } from '@strapi-live/react';
 
 export function Articles() {
   const { data, status, error } = useLiveCollection('api::article.article', { sort: 'title', populate: ['category'] });
@@ -37,7 +37,17 @@ export function Article({ id }: { id: string }) {
   return article ? <h1>{article.title}</h1> : <p>Gone.</p>;
 }
 
+export function Hero({ locale }: { locale: string }) {
+  const { data: homepage, status } = useLiveSingle('api::homepage.homepage', { locale });
+  if (status !== 'success') return null;
+  expectTypeOf(homepage?.headline).toEqualTypeOf<string | undefined>();
+  expectTypeOf(homepage?.intro).toEqualTypeOf<string | null | undefined>();
+  return homepage ? <h1>{homepage.headline}</h1> : null;
+}
+
 export function Typos() {
+  // @ts-expect-error a collection type is not a single type
+  useLiveSingle('api::article.article');
   // @ts-expect-error not a content type of the app
   useLiveCollection('api::articel.article');
   // @ts-expect-error `tittle` is not an attribute

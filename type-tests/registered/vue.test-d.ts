@@ -1,7 +1,7 @@
 /** The Vue composables infer documents from the registered schema; arguments may be refs or getters. */
 import { ref } from 'vue';
 import { expectTypeOf } from 'vitest';
-import { useLiveCollection, useLiveEntity, useLiveEvent } from '@strapi-live/vue';
+import { useLiveCollection, useLiveEntity, useLiveEvent, useLiveSingle } from '@strapi-live/vue';
 
 const category = ref('news');
 const { data, status, result } = useLiveCollection('api::article.article', () => ({
@@ -21,3 +21,10 @@ void article.value?.category;
 useLiveEvent('article:delete', (deleted) => expectTypeOf(deleted.documentId).toEqualTypeOf<string>());
 // @ts-expect-error not a content type of the app
 useLiveCollection('api::nope.nope');
+
+const locale = ref('fr');
+const { data: homepage } = useLiveSingle('api::homepage.homepage', () => ({ locale: locale.value }));
+if (homepage.value) expectTypeOf(homepage.value.headline).toEqualTypeOf<string>();
+expectTypeOf(homepage.value).toBeNullable();
+// @ts-expect-error a collection type is not a single type
+useLiveSingle('api::article.article');

@@ -19,6 +19,9 @@ interface Article {
 const typed = live.entity<Article>('api::article.article', 'abc').getCurrentResult();
 if (typed.status === 'success') expectTypeOf(typed.data).toEqualTypeOf<Article | null>();
 
+const single = live.single('api::homepage.homepage', { locale: 'fr' }).getCurrentResult();
+if (single.status === 'success') expectTypeOf(single.data).toEqualTypeOf<StrapiDocument | null>();
+
 live.on('article:update', (document) => expectTypeOf(document).toEqualTypeOf<StrapiDocument>());
 live.on('article:delete', (document) => expectTypeOf(document).toEqualTypeOf<DeletedDocument>());
 live.on('chat', (...args: unknown[]) => void args);

@@ -5,7 +5,7 @@ import type { LiveClient } from '../live-client';
 import type { DatabaseOrder } from '../protocol';
 import type { LiveResult } from '../live-result';
 import type { CollectionOptions } from '../query-options';
-import { ARTICLE, CATEGORY, useLiveHarness } from './live-harness';
+import { ARTICLE, CATEGORY, expectConverged, useLiveHarness } from './live-harness';
 import { createReadCounter } from './read-budget';
 import type { ReadProbe } from './read-budget';
 
@@ -214,22 +214,7 @@ export function convergenceSuite(order: DatabaseOrder, boot: BootOptions = {}): 
         { timeout: 10_000, interval: 25 },
       );
       for (const { name, observer, expected } of watched) {
-        try {
-          await vi.waitFor(
-            async () => {
-              const result = observer.getCurrentResult();
-              expect(result.data).toEqual(await expected());
-              expect(result).toMatchObject({ isLive: true, isFetching: false, error: null });
-            },
-            { timeout: 10_000, interval: 25 },
-          );
-        } catch (error) {
-          const result = observer.getCurrentResult();
-          console.info(trace.join('\n'));
-          throw new Error(
-            `seed ${seed}, ${name}: ${(error as Error).message}\nlive: ${JSON.stringify(result.data)} (isLive ${result.isLive}, isFetching ${result.isFetching}, error ${result.error?.message})\nREST: ${JSON.stringify(await expected())}`,
-          );
-        }
+        await expectConverged(observer, expected, `seed ${seed}, ${name}`, () => console.info(trace.join('\n')));
       }
       // The reads again are bounded by the bursts of events, not by the events.
       const overruns = probes

@@ -88,6 +88,25 @@ export function useLiveHarness(options: BootOptions = {}) {
       socket?.disconnect(true);
     },
 
+    /**
+     * Drops the client's transport as a network failure would, runs `whileAway` once the server has
+     * seen the socket go, then lets it reconnect (recovering the session if Socket.IO can).
+     */
+    async dropAndReturn(live: LiveClient, whileAway: () => Promise<void>): Promise<void> {
+      const { socket } = live;
+      const id = socket.id!;
+      socket.io.reconnection(false);
+      const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+      socket.io.engine.close();
+      await gone;
+      await vi.waitFor(() => expect(example.app.strapi.$io.server.of('/').sockets.has(id)).toBe(false));
+      await whileAway();
+      const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.io.reconnection(true);
+      socket.connect();
+      await back;
+    },
+
     /** Counts what clients send the server, from now on. */
     tally(): ServerTally {
       if (!tallying) {
@@ -137,3 +156,31 @@ export async function expectLivePage<T>(observer: LiveObserver<T>, expected: () 
 let prefixes = 0;
 /** A title prefix no other test uses, to filter a test's own documents. */
 export const uniquePrefix = (name: string) => `${name}-${(prefixes++).toString(36)}-`;
+
+/**
+ * Waits until a live query of a convergence test equals a fresh REST read, live and idle; else
+ * fails with `context`, what it holds and what REST returns (`onFailure` first, e.g. to print a trace).
+ */
+export async function expectConverged(
+  observer: { getCurrentResult(): LiveResult<unknown> },
+  expected: () => Promise<unknown>,
+  context: string,
+  onFailure: () => void = () => {},
+): Promise<void> {
+  try {
+    await vi.waitFor(
+      async () => {
+        const result = observer.getCurrentResult();
+        expect(result.data).toEqual(await expected());
+        expect(result).toMatchObject({ isLive: true, isFetching: false, error: null });
+      },
+      { timeout: 10_000, interval: 25 },
+    );
+  } catch (error) {
+    const result = observer.getCurrentResult();
+    onFailure();
+    throw new Error(
+      `${context}: ${(error as Error).message}\nlive: ${JSON.stringify(result.data)} (isLive ${result.isLive}, isFetching ${result.isFetching}, error ${result.error?.message})\nREST: ${JSON.stringify(await expected())}`,
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveEntityKey, liveQueryKey, normalizeCollection, normalizeEntity } from '../query-options';
+import { liveEntityKey, liveQueryKey, liveSingleKey, normalizeCollection, normalizeEntity, normalizeSingle } from '../query-options';
 import { restQueryString } from '../rest';
 
 const ARTICLE = 'api::article.article';
@@ -47,6 +47,34 @@ describe('normalizeCollection', () => {
 describe('normalizeEntity', () => {
   it('subscribes to the documentId as a one-document collection query', () => {
     expect(normalizeEntity(ARTICLE, 'abc', { status: 'draft' }).server).toEqual({ uid: ARTICLE, filters: { documentId: { $eq: 'abc' } }, status: 'draft' });
+  });
+});
+
+describe('normalizeSingle', () => {
+  const HOMEPAGE = 'api::homepage.homepage';
+
+  it('subscribes to the whole type in its locale and view (no documentId: the entry may be replaced), and reads its REST options', () => {
+    const query = normalizeSingle(HOMEPAGE, { locale: 'fr', status: 'draft', populate: ['seo'], fields: 'headline, intro' });
+    expect(query.server).toEqual({ uid: HOMEPAGE, status: 'draft', locale: 'fr' });
+    expect(query.rest).toEqual({ populate: ['seo'], fields: ['headline', 'intro'], status: 'draft', locale: 'fr' });
+    expect(query.queryKey).toEqual(['strapi-live', HOMEPAGE, 'single', { populate: ['seo'], fields: ['headline', 'intro'], status: 'draft', locale: 'fr' }]);
+    expect(liveSingleKey(HOMEPAGE)).toEqual(['strapi-live', HOMEPAGE, 'single', {}]);
+    expect(() => normalizeSingle('')).toThrow(/uid/);
+  });
+});
+
+describe('locale', () => {
+  it('is part of the server subscription and of the cache key of every kind of query', () => {
+    const pairs = [
+      [normalizeCollection(ARTICLE, { locale: 'fr' }), normalizeCollection(ARTICLE, { locale: 'de' })],
+      [normalizeEntity(ARTICLE, 'abc', { locale: 'fr' }), normalizeEntity(ARTICLE, 'abc', { locale: 'de' })],
+      [normalizeSingle('api::homepage.homepage', { locale: 'fr' }), normalizeSingle('api::homepage.homepage', { locale: 'de' })],
+    ];
+    for (const [fr, de] of pairs) {
+      expect(fr!.queryHash).not.toBe(de!.queryHash);
+      expect(fr!.serverHash).not.toBe(de!.serverHash);
+      expect([fr!.server.locale, fr!.rest.locale]).toEqual(['fr', 'fr']);
+    }
   });
 });
 

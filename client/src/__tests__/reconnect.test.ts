@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createUser } from 'example-strapi-app/testing';
-import type { LiveClient } from '../live-client';
 import type { HandshakeAuth, StrapiDocument } from '../protocol';
 import { ARTICLE, COMMENT, expectLiveData, uniquePrefix, useLiveHarness } from './live-harness';
 
@@ -26,25 +25,6 @@ function restSpy() {
   return spy;
 }
 
-/**
- * Drops the client's transport as a network failure would, runs `whileAway` once the server has
- * seen the socket go, then lets it reconnect.
- */
-async function dropAndReturn(live: LiveClient, whileAway: () => Promise<void>): Promise<void> {
-  const { socket } = live;
-  const id = socket.id!;
-  socket.io.reconnection(false);
-  const gone = new Promise((resolve) => socket.once('disconnect', resolve));
-  socket.io.engine.close();
-  await gone;
-  await vi.waitFor(() => expect(h.strapi.$io.server.of('/').sockets.has(id)).toBe(false));
-  await whileAway();
-  const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.io.reconnection(true);
-  socket.connect();
-  await back;
-}
-
 describe('after a reconnect', () => {
   it('does nothing more when the session was recovered: the server replayed what was missed', async () => {
     const prefix = uniquePrefix('recovered');
@@ -61,7 +41,7 @@ describe('after a reconnect', () => {
 
     const tally = h.tally();
     const lists = rest.lists;
-    await dropAndReturn(live, async () => {
+    await h.dropAndReturn(live, async () => {
       expect(observer.getCurrentResult().isLive).toBe(false);
       await publish(`${prefix}c`);
       await articles().update({ documentId: first.documentId, data: { title: `${prefix}d` }, status: 'published' });
@@ -88,7 +68,7 @@ describe('after a reconnect', () => {
     // No event received yet, so Socket.IO has no offset to resume from: a new session.
     const tally = h.tally();
     const lists = rest.lists;
-    await dropAndReturn(live, async () => {
+    await h.dropAndReturn(live, async () => {
       await publish(`${prefix}b`);
       await articles().unpublish({ documentId: first.documentId });
     });
@@ -113,7 +93,7 @@ describe('after a reconnect', () => {
     await expectLiveData(observer, fresh);
     await publish(`${prefix}b`); // an event, so that the next drop can recover
     await expectLiveData(observer, fresh);
-    await dropAndReturn(live, async () => {});
+    await h.dropAndReturn(live, async () => {});
     expect(live.socket.recovered).toBe(true); // the server now holds a restored session for it
 
     const tally = h.tally();

@@ -85,7 +85,7 @@ export type CollectionOptionsFor<Uid, Populate = PopulateFor<Uid>, Fields = Fiel
     }
   : CollectionOptions;
 
-/** The options of `live.entity(uid, documentId, options)` for this uid; see {@link CollectionOptionsFor}. */
+/** The options of `live.entity(uid, documentId, options)` and `live.single(uid, options)` for this uid; see {@link CollectionOptionsFor}. */
 export type EntityOptionsFor<Uid, Populate = PopulateFor<Uid>, Fields = FieldsFor<Uid>> = Known<Uid> extends true
   ? Omit<EntityOptions, 'populate' | 'fields'> & { populate?: Populate; fields?: Fields }
   : EntityOptions;

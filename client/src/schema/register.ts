@@ -5,8 +5,8 @@
  * API returns them. A frontend without `@strapi/strapi` installed can write the same shapes by hand
  * (or copy Strapi's generated interfaces): only their structure is read (`attributes` with `type`,
  * `required`, `private`, `relation`/`target`, `component`, `components`, `multiple`, `repeatable`,
- * `enum`; `info.singularName` for event names). Without a `Register`, every uid is a `string` and
- * every document a `StrapiDocument`.
+ * `enum`; `info.singularName` for event names; `kind: 'singleType'` for `live.single`). Without a
+ * `Register`, every uid is a `string` and every document a `StrapiDocument`.
  *
  * With Strapi's own generated types (`types/generated/*.d.ts`, which augment `@strapi/strapi`), one
  * file in the frontend is enough:
@@ -37,6 +37,14 @@ export type HasSchema = [keyof RegisteredContentTypes] extends [never] ? false :
 /** A content-type uid: one of the registered ones, or any string when nothing is registered. */
 export type ContentTypeUID = HasSchema extends true ? Extract<keyof RegisteredContentTypes, string> : string;
 
+/**
+ * A single type's uid: a registered content type whose schema says `kind: 'singleType'` (Strapi's
+ * generated `Struct.SingleTypeSchema` does), or any string when nothing is registered.
+ */
+export type SingleTypeUID = HasSchema extends true
+  ? Extract<{ [Uid in keyof RegisteredContentTypes]: RegisteredContentTypes[Uid] extends { kind: 'singleType' } ? Uid : never }[keyof RegisteredContentTypes], string>
+  : string;
+
 /** The attributes of a registered content type or component, `never` for an unknown uid. */
 export type AttributesOf<TUid> = TUid extends keyof RegisteredContentTypes
   ? RegisteredContentTypes[TUid] extends { attributes: infer Attributes extends object }
@@ -55,3 +63,6 @@ export type AttributesOf<TUid> = TUid extends keyof RegisteredContentTypes
  * falling back to this one.
  */
 export type ExplicitTypeUid<TDocument> = [TDocument] extends [never] ? never : ContentTypeUID;
+
+/** Like {@link ExplicitTypeUid}, for `single<Homepage>(uid)`: a single type's uid once a type is given. */
+export type ExplicitSingleTypeUid<TDocument> = [TDocument] extends [never] ? never : SingleTypeUID;

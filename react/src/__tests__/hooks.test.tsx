@@ -7,7 +7,7 @@ import { createLiveClient } from '@strapi-live/client';
 import type { CollectionOptions, LiveClient, LiveClientOptions } from '@strapi-live/client';
 import { bootExampleApp } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
-import { LiveProvider, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveStatus } from '../index';
+import { LiveProvider, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveSingle, useLiveStatus } from '../index';
 import { spyOnServer } from 'example-strapi-app/testing';
 import type { ServerSpy } from 'example-strapi-app/testing';
 
@@ -206,6 +206,79 @@ describe('useLiveEntity', () => {
 
     view.unmount();
     await waitFor(() => expect(server.unsubscribes()).toHaveLength(1));
+  });
+});
+
+const HOMEPAGE = 'api::homepage.homepage';
+const ANNOUNCEMENT = 'api::announcement.announcement';
+const PAGE = 'api::page.page';
+
+function Hero({ locale }: { locale: string }) {
+  // A new query object on every render: compared by value.
+  const { data, status } = useLiveSingle<{ documentId: string; headline: string }>(HOMEPAGE, { locale });
+  if (status !== 'success') return <p>{status}</p>;
+  return <h1>{data ? data.headline : 'none'}</h1>;
+}
+
+describe('useLiveSingle', () => {
+  it('shows the entry of its locale, follows it, and subscribes once more (and only once) when the locale changes', async () => {
+    const homepages = app.strapi.documents(HOMEPAGE as never);
+    const { documentId } = (await homepages.create({ locale: 'en', data: { headline: 'Welcome' }, status: 'published' } as never)) as unknown as Article;
+    await homepages.update({ documentId, locale: 'fr', data: { headline: 'Bienvenue' }, status: 'published' } as never);
+    const client = newClient();
+    const single = vi.spyOn(client, 'single');
+    const view = render(<StrictMode>{withClient(client, <Hero locale="en" />)}</StrictMode>);
+    expect(await screen.findByRole('heading', { name: 'Welcome' })).toBeTruthy();
+    await homepages.update({ documentId, locale: 'en', data: { headline: 'Welcome back' }, status: 'published' } as never);
+    expect(await screen.findByRole('heading', { name: 'Welcome back' })).toBeTruthy();
+    const calls = single.mock.calls.length;
+    view.rerender(<StrictMode>{withClient(client, <Hero locale="en" />)}</StrictMode>);
+
+    view.rerender(<StrictMode>{withClient(client, <Hero locale="fr" />)}</StrictMode>);
+    expect(await screen.findByRole('heading', { name: 'Bienvenue' })).toBeTruthy();
+    await homepages.update({ documentId, locale: 'fr', data: { headline: 'Bienvenue à nouveau' }, status: 'published' } as never);
+    expect(await screen.findByRole('heading', { name: 'Bienvenue à nouveau' })).toBeTruthy();
+    await waitFor(() => expect(server.unsubscribes()).toHaveLength(1));
+    expect(server.subscribes(HOMEPAGE).map((m) => m.payload)).toEqual([
+      { uid: HOMEPAGE, locale: 'en' },
+      { uid: HOMEPAGE, locale: 'fr' },
+    ]);
+    // New observers for the new locale only (StrictMode may make one per render), none for an equal query.
+    expect(new Set(single.mock.calls.slice(calls).map(([, query]) => query?.locale))).toEqual(new Set(['fr']));
+  });
+
+  it('shows null while the single type has no entry, then the entry once it is created', async () => {
+    const Banner = () => {
+      const { data, status } = useLiveSingle<{ documentId: string; message: string }>(ANNOUNCEMENT);
+      if (status !== 'success') return <p>{status}</p>;
+      return <h2>{data ? data.message : 'no announcement'}</h2>;
+    };
+    render(withClient(newClient(), <Banner />));
+    expect(await screen.findByRole('heading', { name: 'no announcement' })).toBeTruthy();
+    await app.strapi.documents(ANNOUNCEMENT as never).create({ data: { message: 'Maintenance at noon', level: 'warning', active: true } } as never);
+    expect(await screen.findByRole('heading', { name: 'Maintenance at noon' })).toBeTruthy();
+  });
+});
+
+describe('useLiveCollection with a locale', () => {
+  it('subscribes once more, and only once, when the locale changes', async () => {
+    const pages = app.strapi.documents(PAGE as never);
+    const { documentId } = (await pages.create({ locale: 'en', data: { title: 'About', slug: 'about' }, status: 'published' } as never)) as unknown as Article;
+    await pages.update({ documentId, locale: 'de', data: { title: 'Über uns', slug: 'ueber-uns' }, status: 'published' } as never);
+    const Pages = ({ locale }: { locale: string }) => {
+      const { data } = useLiveCollection<Article>(PAGE, { locale, sort: 'title' });
+      return data ? <ul>{data.map((page) => <li key={page.documentId}>{page.title}</li>)}</ul> : <p>pending</p>;
+    };
+    const client = newClient();
+    const view = render(withClient(client, <Pages locale="en" />));
+    await waitFor(() => expect(shownTitles()).toEqual(['About']));
+    view.rerender(withClient(client, <Pages locale="de" />));
+    await waitFor(() => expect(shownTitles()).toEqual(['Über uns']));
+    await waitFor(() => expect(server.unsubscribes()).toHaveLength(1));
+    expect(server.subscribes(PAGE).map((m) => m.payload)).toEqual([
+      { uid: PAGE, locale: 'en' },
+      { uid: PAGE, locale: 'de' },
+    ]);
   });
 });
 

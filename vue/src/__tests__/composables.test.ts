@@ -8,7 +8,7 @@ import { createLiveClient } from '@strapi-live/client';
 import type { CollectionOptions, LiveClient, LiveClientOptions } from '@strapi-live/client';
 import { bootExampleApp, settle } from 'example-strapi-app/testing';
 import type { ExampleApp } from 'example-strapi-app/testing';
-import { createLive, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveStatus } from '../index';
+import { createLive, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveSingle, useLiveStatus } from '../index';
 import type { LiveRefs } from '../index';
 import { spyOnServer } from 'example-strapi-app/testing';
 import type { ServerSpy } from 'example-strapi-app/testing';
@@ -160,6 +160,78 @@ describe('useLiveEntity', () => {
     await eventually(() => expect(server.unsubscribes()).toHaveLength(1));
     await articles().delete({ documentId: two.documentId } as never);
     await eventually(() => expect(wrapper.text()).toBe('gone'));
+  });
+});
+
+const HOMEPAGE = 'api::homepage.homepage';
+const ANNOUNCEMENT = 'api::announcement.announcement';
+const PAGE = 'api::page.page';
+
+describe('useLiveSingle', () => {
+  it('shows the entry of a reactive locale, follows it, and subscribes once more (and only once) when the locale changes', async () => {
+    const homepages = app.strapi.documents(HOMEPAGE as never);
+    const { documentId } = (await homepages.create({ locale: 'en', data: { headline: 'Welcome' }, status: 'published' } as never)) as unknown as Article;
+    await homepages.update({ documentId, locale: 'fr', data: { headline: 'Bienvenue' }, status: 'published' } as never);
+    const client = newClient();
+    const single = vi.spyOn(client, 'single');
+    const locale = ref('en');
+    const renders = ref(0);
+    const wrapper = mountWith(client, () => {
+      const query = () => {
+        void renders.value; // re-run by something else: a new object, an equal value
+        return { locale: locale.value };
+      };
+      const { data, status } = useLiveSingle<{ documentId: string; headline: string }>(HOMEPAGE, query);
+      return () => h('h1', status.value === 'success' ? (data.value?.headline ?? 'none') : status.value);
+    });
+    await eventually(() => expect(wrapper.text()).toBe('Welcome'));
+    await homepages.update({ documentId, locale: 'en', data: { headline: 'Welcome back' }, status: 'published' } as never);
+    await eventually(() => expect(wrapper.text()).toBe('Welcome back'));
+
+    locale.value = 'fr';
+    await eventually(() => expect(wrapper.text()).toBe('Bienvenue'));
+    await homepages.update({ documentId, locale: 'fr', data: { headline: 'Bienvenue à nouveau' }, status: 'published' } as never);
+    await eventually(() => expect(wrapper.text()).toBe('Bienvenue à nouveau'));
+    await eventually(() => expect(server.unsubscribes()).toHaveLength(1));
+    // The getter gives a new object each time: only a new value counts.
+    renders.value += 1;
+    await nextTick();
+    expect(single).toHaveBeenCalledTimes(2);
+    expect(server.subscribes(HOMEPAGE).map((m) => m.payload)).toEqual([
+      { uid: HOMEPAGE, locale: 'en' },
+      { uid: HOMEPAGE, locale: 'fr' },
+    ]);
+  });
+
+  it('shows null while the single type has no entry, then the entry once it is created', async () => {
+    const wrapper = mountWith(newClient(), () => {
+      const { data, status } = useLiveSingle<{ documentId: string; message: string }>(ANNOUNCEMENT);
+      return () => h('h2', status.value === 'success' ? (data.value?.message ?? 'no announcement') : status.value);
+    });
+    await eventually(() => expect(wrapper.text()).toBe('no announcement'));
+    await app.strapi.documents(ANNOUNCEMENT as never).create({ data: { message: 'Maintenance at noon', level: 'warning', active: true } } as never);
+    await eventually(() => expect(wrapper.text()).toBe('Maintenance at noon'));
+  });
+});
+
+describe('useLiveCollection with a locale', () => {
+  it('subscribes once more, and only once, when a ref locale changes', async () => {
+    const pages = app.strapi.documents(PAGE as never);
+    const { documentId } = (await pages.create({ locale: 'en', data: { title: 'About', slug: 'about' }, status: 'published' } as never)) as unknown as Article;
+    await pages.update({ documentId, locale: 'de', data: { title: 'Über uns', slug: 'ueber-uns' }, status: 'published' } as never);
+    const locale = ref('en');
+    const wrapper = mountWith(newClient(), () => {
+      const { data } = useLiveCollection<Article>(PAGE, () => ({ locale: locale.value, sort: 'title' }));
+      return () => (data.value ? h('ul', data.value.map((page) => h('li', { key: page.documentId }, page.title))) : h('p', 'pending'));
+    });
+    await eventually(() => expect(titles(wrapper)).toEqual(['About']));
+    locale.value = 'de';
+    await eventually(() => expect(titles(wrapper)).toEqual(['Über uns']));
+    await eventually(() => expect(server.unsubscribes()).toHaveLength(1));
+    expect(server.subscribes(PAGE).map((m) => m.payload)).toEqual([
+      { uid: PAGE, locale: 'en' },
+      { uid: PAGE, locale: 'de' },
+    ]);
   });
 });
 
