@@ -9,7 +9,7 @@ export default defineProject({
   test: {
     name: 'client-postgres',
     root: import.meta.dirname,
-    include: ['src/__tests__/live-collection.test.ts', 'src/__tests__/convergence-content.test.ts', 'src/__tests__/many-queries.test.ts', 'src/__tests__/reconnect.test.ts', 'src/__tests__/connection-failure.test.ts'],
+    include: ['src/__tests__/live-collection.test.ts', 'src/__tests__/convergence-content.test.ts', 'src/__tests__/live-single.test.ts', 'src/__tests__/many-queries.test.ts', 'src/__tests__/reconnect.test.ts', 'src/__tests__/connection-failure.test.ts'],
     env: { STRAPI_TEST_DATABASE: 'postgres' },
     pool: 'forks',
     testTimeout: 30_000,

@@ -35,14 +35,16 @@ export interface ArticleControls {
 }
 
 /**
- * The live query of the article list: published articles (the default view), with their category,
- * filtered by category slug when one is chosen.
+ * The live query of the article list: published articles (the default view), with their category
+ * and their author's name and avatar, filtered by category slug when one is chosen. A renamed
+ * category or author reaches the cards too: the server says `io:related` and the SDK reads again
+ * the queries that show it populated.
  */
 export function articleQuery({ category, sort }: ArticleControls) {
   return {
     ...(category ? { filters: { category: { slug: { $eq: category } } } } : {}),
     sort: [SORTS[sort]],
-    populate: ['category'],
+    populate: { category: true, author: { populate: ['avatar'] } },
   } as const;
 }
 
@@ -56,6 +58,12 @@ export type Category = DocumentShape<typeof CATEGORY_UID, typeof categoryQuery>;
 export function categoryOptions(categories: readonly Category[] | undefined): { key: string; value: string; label: string }[] {
   return (categories ?? []).flatMap(({ documentId, slug, name }) => (slug ? [{ key: documentId, value: slug, label: name }] : []));
 }
+
+/**
+ * A media file's URL as an `<img src>`: the local upload provider answers with a path on the Strapi
+ * server, which is not the page's origin when the page is pointed elsewhere (`?api=`).
+ */
+export const mediaUrl = (url: string): string => (url.startsWith('/') && !url.startsWith('//') ? `${strapiUrl()}${url}` : url);
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
 

@@ -1,71 +1,22 @@
 import { useState } from 'react';
-import { useLiveCollection, useLiveStatus } from '@strapi-live/react';
-import { ARTICLE_UID, CATEGORY_UID, SORT_OPTIONS, articleQuery, categoryOptions, categoryQuery, formatDate } from '../../shared/settings';
-import type { SortKey } from '../../shared/settings';
-
-function ConnectionBadge() {
-  const { state } = useLiveStatus();
-  return (
-    <span className="status" data-testid="connection-status" data-status={state}>
-      {state}
-    </span>
-  );
-}
-
-function ArticleList({ category, sort }: { category: string; sort: SortKey }) {
-  const { data, status, error, isLive } = useLiveCollection(ARTICLE_UID, articleQuery({ category, sort }));
-
-  if (status === 'error') {
-    return (
-      <p className="notice" data-testid="list-state" data-state="error">
-        Could not load the articles: {error.message}
-      </p>
-    );
-  }
-  if (!data) {
-    return (
-      <p className="notice" data-testid="list-state" data-state="pending">
-        Loading articles…
-      </p>
-    );
-  }
-  return (
-    <>
-      <p className="count" data-testid="article-count">
-        {data.length} {data.length === 1 ? 'article' : 'articles'}
-      </p>
-      {data.length === 0 ? (
-        <p className="notice" data-testid="list-state" data-state="empty">
-          No published articles here yet.
-        </p>
-      ) : null}
-      <ul className="articles" data-testid="article-list" data-live={String(isLive)}>
-        {data.map((article) => (
-          <li key={article.documentId} className="article" data-testid="article" data-document-id={article.documentId}>
-            <h2 data-testid="article-title">{article.title}</h2>
-            <div className="meta">
-              {article.category ? (
-                <span className="tag" data-testid="article-category">
-                  {article.category.name}
-                </span>
-              ) : null}
-              <time dateTime={article.updatedAt ?? undefined}>updated {formatDate(article.updatedAt)}</time>
-            </div>
-            {article.body ? <p>{article.body}</p> : null}
-          </li>
-        ))}
-      </ul>
-    </>
-  );
-}
+import { DEFAULT_LOCALE } from '../../shared/localized';
+import type { Locale } from '../../shared/localized';
+import type { ArticleControls } from '../../shared/settings';
+import { AnnouncementBanner } from './AnnouncementBanner';
+import { ArticleFilters } from './ArticleFilters';
+import { ArticleList } from './ArticleList';
+import { ConnectionBadge } from './ConnectionBadge';
+import { HomepageHeadline } from './HomepageHeadline';
+import { LocaleSwitcher } from './LocaleSwitcher';
+import { PageList } from './PageList';
 
 export function App({ strapiUrl }: { strapiUrl: string }) {
-  const [category, setCategory] = useState('');
-  const [sort, setSort] = useState<SortKey>('title');
-  const categories = useLiveCollection(CATEGORY_UID, categoryQuery);
+  const [controls, setControls] = useState<ArticleControls>({ category: '', sort: 'title' });
+  const [locale, setLocale] = useState<Locale>(DEFAULT_LOCALE);
 
   return (
     <main className="page">
+      <AnnouncementBanner />
       <header className="page-header">
         <h1>
           Live articles
@@ -74,31 +25,16 @@ export function App({ strapiUrl }: { strapiUrl: string }) {
         <ConnectionBadge />
       </header>
 
-      <section className="controls">
-        <label>
-          Category
-          <select data-testid="category-select" value={category} onChange={(event) => setCategory(event.target.value)}>
-            <option value="">All categories</option>
-            {categoryOptions(categories.data).map((option) => (
-              <option key={option.key} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Sort by
-          <select data-testid="sort-select" value={sort} onChange={(event) => setSort(event.target.value as SortKey)}>
-            {SORT_OPTIONS.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
+      <section className="localized">
+        <div className="controls">
+          <LocaleSwitcher value={locale} onChange={setLocale} />
+        </div>
+        <HomepageHeadline locale={locale} />
+        <PageList locale={locale} />
       </section>
 
-      <ArticleList category={category} sort={sort} />
+      <ArticleFilters value={controls} onChange={setControls} />
+      <ArticleList {...controls} />
 
       <footer className="page-footer">
         Strapi: <code data-testid="strapi-url">{strapiUrl}</code>
