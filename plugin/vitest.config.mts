@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: 'plugin',
     root: import.meta.dirname,
-    include: ['server/src/**/__tests__/**/*.test.ts'],
+    include: ['server/src/**/__tests__/**/*.test.ts', 'admin/src/**/__tests__/**/*.test.ts'],
     // One Strapi per process: every test file gets its own fork.
     pool: 'forks',
     testTimeout: 30_000,

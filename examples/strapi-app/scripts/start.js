@@ -7,14 +7,11 @@
  */
 const path = require('path');
 const fs = require('fs');
-const { spawnSync } = require('child_process');
+
+const { adminStaleReason, buildAdmin } = require('./admin-build');
 
 const appDir = path.resolve(__dirname, '..');
 const distDir = path.join(appDir, 'dist');
-const adminBuildDir = path.join(distDir, 'build');
-// Written after a successful build; `strapi build` empties dist/build first, so a failed or
-// interrupted build leaves no stamp behind.
-const adminStamp = path.join(adminBuildDir, '.strapi-live-admin.json');
 process.env.STRAPI_TELEMETRY_DISABLED = 'true';
 
 /** The pages of examples/react, examples/vue and examples/vanilla, built into public/<name>/. */
@@ -24,38 +21,21 @@ const EXAMPLE_PAGES = [
   { name: 'vanilla', label: 'Vanilla JS page' },
 ];
 
-const strapiPackageDir = path.dirname(require.resolve('@strapi/strapi/package.json', { paths: [appDir] }));
-const strapiVersion = require(path.join(strapiPackageDir, 'package.json')).version;
-
-/** Built already, and not by another Strapi version (a build made by `npm run build:admin` has no stamp and counts). */
-function adminIsBuilt() {
-  if (!fs.existsSync(path.join(adminBuildDir, 'index.html'))) return false;
-  if (!fs.existsSync(adminStamp)) return true;
+/** Builds the admin panel when dist/build is missing or stale (see admin-build.js), and says so. */
+async function prepareAdmin() {
   try {
-    return JSON.parse(fs.readFileSync(adminStamp, 'utf8')).strapi === strapiVersion;
-  } catch {
-    return false;
+    const reason = adminStaleReason();
+    if (reason === null) {
+      console.log('Admin panel already built (dist/build); skipping `strapi build`.');
+      return;
+    }
+    console.log(`\nBuilding the Strapi admin panel into examples/strapi-app/dist/build (${reason}; about 30 s)...\n`);
+    const seconds = await buildAdmin();
+    console.log(`Admin panel built in ${seconds} s.\n`);
+  } catch (error) {
+    console.error(`\nThe admin panel build failed: ${error.message}`);
+    process.exit(1);
   }
-}
-
-function buildAdmin() {
-  console.log('\nBuilding the Strapi admin panel into examples/strapi-app/dist/build (once; about 30 s)...\n');
-  const started = Date.now();
-  // The CLI of the installed @strapi/strapi, run with this Node: no npx, no lookup on the registry.
-  const result = spawnSync(process.execPath, [path.join(strapiPackageDir, 'bin', 'strapi.js'), 'build'], {
-    cwd: appDir,
-    stdio: 'inherit',
-    // The build peaks around 2 GB; lift Node's default heap cap on smaller machines unless the caller chose one.
-    env: /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? '')
-      ? process.env
-      : { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim() },
-  });
-  if (result.status !== 0) {
-    console.error(`\nThe admin panel build failed (${result.signal ?? `exit code ${result.status}`}); see the output above.`);
-    process.exit(result.status || 1);
-  }
-  fs.writeFileSync(adminStamp, JSON.stringify({ strapi: strapiVersion, builtAt: new Date().toISOString() }) + '\n');
-  console.log(`Admin panel built in ${Math.round((Date.now() - started) / 1000)} s.\n`);
 }
 
 /** Strapi's absolute URLs, with a wildcard listen address shown as localhost. */
@@ -64,8 +44,7 @@ function browsable(url) {
 }
 
 async function main() {
-  if (adminIsBuilt()) console.log('Admin panel already built (dist/build); skipping `strapi build`.');
-  else buildAdmin();
+  await prepareAdmin();
 
   const { createStrapi } = require('@strapi/strapi');
   const app = createStrapi({ appDir, distDir });

@@ -23,6 +23,12 @@ export interface BootOptions {
   seed?: boolean;
   /** Extra environment for this boot (e.g. DATABASE_CLIENT=postgres). */
   env?: Record<string, string>;
+  /**
+   * Serve the built admin panel (dist/build, see `ensureAdminBuilt`) at `/admin`, as `npm start`
+   * does; off by default, since only the admin browser tests need it. The admin's HTTP API
+   * (`/admin/login`, the content manager, the plugin's admin routes) is there either way.
+   */
+  serveAdminPanel?: boolean;
 }
 
 type Listeners = Map<string | symbol, ((...args: unknown[]) => void)[]>;
@@ -41,8 +47,8 @@ function restoreProcessListeners(saved: Listeners): void {
 /**
  * Boots the real example Strapi app in this process: compiled config and APIs from `dist/`, the
  * plugin from the workspace, a fresh SQLite file in a temporary folder (or PostgreSQL database,
- * with STRAPI_TEST_DATABASE=postgres), an ephemeral port, no admin panel. One per test file (Strapi
- * is a process-wide singleton).
+ * with STRAPI_TEST_DATABASE=postgres), an ephemeral port, and no admin panel unless
+ * `serveAdminPanel`. One per test file (Strapi is a process-wide singleton).
  */
 export async function bootExampleApp(options: BootOptions = {}): Promise<ExampleApp> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'strapi-live-'));
@@ -64,7 +70,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
 
   const listeners = saveProcessListeners();
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: false } as never);
+  const strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), serveAdminPanel: options.serveAdminPanel === true } as never);
   // Quiet: tests read events, not request logs.
   strapi.log.level = process.env.STRAPI_TEST_LOG_LEVEL ?? 'warn';
   const restore = () => {

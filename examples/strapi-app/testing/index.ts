@@ -3,6 +3,7 @@ import type {} from '@strapi-live/plugin-io/types';
 
 export { bootExampleApp } from './boot-example-app';
 export type { BootOptions, ExampleApp } from './boot-example-app';
+export { ensureAdminBuilt } from './admin-panel';
 export { createApiToken, createRole, createUser, findRole, setRolePermissions } from './principals';
 export type { ApiTokenType } from './principals';
 export { connect, contentEvents, record, settle } from './clients';

@@ -1,4 +1,8 @@
 import type {} from './types';
+import { ADMIN_NAMESPACE } from './admin/admin-namespace';
+import { createEventLog } from './admin/event-log';
+import { loadSettings } from './admin/settings';
+import { startAdmin } from './admin/start-admin';
 import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { createIoApi } from './api/io-api';
@@ -21,10 +25,11 @@ import { watchSlowConsumers } from './limits/slow-consumers';
 import { createPrincipalQueries } from './limits/principal-queries';
 import { connectRedisAdapter } from './cluster/redis-adapter';
 import { ConfigError, validateConfig } from './config/validate-config';
-import { assertPopulatesMatchSchemas, resolveWatchedTypes } from './delivery/content-types';
+import { resolveWatchedTypes } from './delivery/content-types';
 import { createDelivery } from './delivery/deliver-changes';
 import type { DeliveryStats } from './delivery/deliver-changes';
 import { modelsOf } from './live-queries/model-info';
+import { installMetrics } from './metrics/install-metrics';
 import { createStateLoader } from './live-queries/state-loader';
 import { registerClientEvents } from './socket/client-events';
 import { createAudience } from './socket/audience';
@@ -48,9 +53,11 @@ function readConfig(strapi: Core.Strapi): ReturnType<typeof validateConfig> {
 export const runtimes = new WeakMap<Core.Strapi, { close(): Promise<void> }>();
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
-  const config = readConfig(strapi);
+  // The file config (checked alone first) with what Settings → Socket.IO saved over it; saves
+  // change `config`, `watched` and their entries in place (admin/settings-apply.ts).
+  const settings = await loadSettings(strapi, readConfig(strapi));
+  const config = settings.config;
   const watched = resolveWatchedTypes(strapi, config);
-  await assertPopulatesMatchSchemas(strapi, config);
 
   const redis = config.redis ? await connectRedisAdapter(strapi, config.redis) : undefined;
   const serverOptions = config.serverOptions;
@@ -59,7 +66,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const audience = createAudience(io, recoveryWindow(serverOptions));
   const principalQueries = createPrincipalQueries();
   const sessions = createSessions({ strapi, io, access, audience, gone: (socketId) => principalQueries.forget(socketId) });
-  const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: config.maxSubscriptionsPerSocket });
+  const subscriptions = createEntitySubscriptions({ strapi, access, watched, maxPerSocket: () => config.maxSubscriptionsPerSocket });
   const stats: DeliveryStats = { emitted: 0, sanitized: 0, evaluated: 0, stateReads: 0, fallbackReads: 0, movedIn: 0, replayed: 0 };
   const queries = createCollectionSubscriptions({
     strapi,
@@ -67,16 +74,18 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     audience,
     access,
     watched,
-    maxPerSocket: config.maxSubscriptionsPerSocket,
+    maxPerSocket: () => config.maxSubscriptionsPerSocket,
     maxQueries: config.guard.liveQueriesPerNode,
     draftView: config.guard.draftView,
-    maxPerPrincipal: config.guard.liveQueriesPerPrincipal,
+    maxPerPrincipal: () => config.guard.liveQueriesPerPrincipal,
     principalQueries,
     stats,
   });
   // Drafts of a type are anyone's who may `find` it only when they are served as REST serves them.
-  const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats, draftsReadable: config.guard.draftView === 'rest' });
+  const eventLog = createEventLog(io); // the monitoring page's, fed by every emit
+  const delivery = createDelivery({ strapi, io, audience, access, watched, queries, stats, draftsReadable: config.guard.draftView === 'rest', observer: eventLog.observer });
   const nodeId = randomUUID();
+  const metrics = installMetrics({ strapi, io, nodeId, stats, config: config.metrics });
   // Connection state recovery: what this node sends its sockets is kept here, replayed after a
   // recovered socket is authenticated, and handed to another node a client comes back to.
   const recovery =
@@ -107,6 +116,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     onRemoteChanges: (changes) => delivery.deliver(changes),
     onRemoteAccess: (change) => permissions.applyRemote(change),
     onSocketRequest: (request) => ioApi.onLocalSocket(request),
+    onRemoteSettings: () => void settings.reload(),
+    onRemoteAdmins: () => admin.remoteAdmins(),
     onRemoteEmit: (emit) => {
       emitToReaders(strapi, io, access, emit).catch((error: Error) => strapi.log.warn(`[io] $io.emit from another node failed here: ${error.message}`));
     },
@@ -152,9 +163,10 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
 
   // Handshakes are authenticated here; the result waits for the connection handler.
   const handshakes = new WeakMap<object, Authenticated>();
-  const guard = createConnectionGuard(config.guard);
+  const guard = createConnectionGuard(config.guard, metrics?.error);
   const stopWatchingSlowConsumers = watchSlowConsumers(strapi, io, config.guard.maxBufferedBytes);
   const authenticate: Parameters<typeof io.use>[0] = (socket, next) => {
+    next = metrics?.countRefusals(next) ?? next; // every refusal below is a client's connect_error
     // Cheapest first: who may connect at all, before credentials are read from the database.
     const refused = guard.admit(socket.handshake);
     if (refused) return next(refused);
@@ -172,8 +184,20 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       });
   };
   io.use(authenticate);
+  // The admin panel's side; before `new_namespace` below, since /io-admin is no client namespace.
+  const admin = startAdmin({
+    strapi,
+    io,
+    settings,
+    live: { watched, delivery, queries },
+    events: eventLog,
+    addressOf: guard.addressOf,
+    disconnectSocket: (socketId, reason) => $io.disconnectSocket(socketId, reason),
+    cluster: bus,
+  });
   // Namespaces an app creates (or `emitToNamespace` creates) authenticate the same way.
   io.on('new_namespace', (namespace) => {
+    if (namespace.name === ADMIN_NAMESPACE) return; // authenticated as admins (admin/admin-channel.ts)
     namespace.use((socket, next) => authenticate(socket as never, next));
     namespace.on('connection', (socket) => {
       const authenticated = handshakes.get(socket);
@@ -254,6 +278,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   strapi.$io = $io;
   runtimes.set(strapi, {
     async close() {
+      admin.close();
       stopCapture();
       stopCopies();
       await $io.idle();
@@ -272,6 +297,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   });
 
   const adapter = io.of('/').adapter;
+  await admin.ready; // RBAC actions registered before the admin's bootstrap syncs the super admin's
   await config.hooks.init?.({ strapi, $io });
   // The seed's recipe: `$io.server.adapter(createAdapter(pubClient, subClient))` in hooks.init.
   if (io.of('/').adapter !== adapter) {

@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { adminController } from './admin/controller';
+import { adminRoutes } from './admin/routes';
 import bootstrap from './bootstrap';
 import { installOuterSlot } from './capture/outer-slot';
 import config from './config';
@@ -15,8 +17,9 @@ export default {
   destroy,
   config,
   contentTypes: {},
-  controllers: {},
-  routes: {},
+  controllers: { admin: adminController },
+  // The admin panel's API, under /io on the admin API (see admin/routes.ts).
+  routes: { admin: adminRoutes },
   services: {},
   policies: {},
   middlewares: {},

@@ -178,6 +178,14 @@ export function createIoApi({
     async disconnectSocket(socketId: string, reason = 'Disconnected by the server'): Promise<boolean> {
       const socket = await findSocket(socketId);
       if (!socket) return false;
+      const local = io.of('/').sockets.get(socketId);
+      if (local) {
+        // Written before the disconnect: with a cluster adapter a broadcast waits for Redis first.
+        io.local.to(socketId).emit('io:error', { code: 'DISCONNECTED', message: reason });
+        local.disconnect(true);
+        return true;
+      }
+      // Another node's: both go through the adapter, in this order.
       io.to(socketId).emit('io:error', { code: 'DISCONNECTED', message: reason });
       io.in(socketId).disconnectSockets(true);
       return true;

@@ -39,6 +39,10 @@ export interface ClusterEvents {
   'io:emit': (emit: ReadersEmit) => void;
   /** A change to the entity subscriptions of a socket: the node that has it answers. */
   'io:on-socket': (request: SocketRequest, answer: (result: unknown) => void) => void;
+  /** The settings page saved on the sending node: read the plugin store again. */
+  'io:settings': () => void;
+  /** The sending node has admins on its monitoring channel: push connection changes to them. */
+  'io:admins': () => void;
 }
 
 const pathKey = (path: readonly string[]) => path.join('.');
@@ -59,6 +63,8 @@ export function createClusterBus({
   onRemoteAccess,
   onRemoteEmit,
   onSocketRequest,
+  onRemoteSettings = () => {},
+  onRemoteAdmins = () => {},
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -69,6 +75,8 @@ export function createClusterBus({
   onRemoteEmit: (emit: ReadersEmit) => void;
   /** Runs a request for a socket if it is on this node; null when it is not. */
   onSocketRequest: (request: SocketRequest) => Promise<unknown>;
+  onRemoteSettings?: () => void;
+  onRemoteAdmins?: () => void;
 }) {
   const remote = new Map<string, { heard: number; paths: Map<string, Paths> }>();
   let announced = '';
@@ -99,6 +107,8 @@ export function createClusterBus({
   });
   on('io:access', (change) => onRemoteAccess(change as AccessChange));
   on('io:emit', (emit) => onRemoteEmit(emit as ReadersEmit));
+  on('io:settings', () => onRemoteSettings());
+  on('io:admins', () => onRemoteAdmins());
   on('io:on-socket', (request, answer) => {
     if (typeof answer !== 'function') return;
     onSocketRequest(request as SocketRequest)
@@ -155,6 +165,16 @@ export function createClusterBus({
           resolve(null);
         }
       });
+    },
+
+    /** Tells the other nodes the settings page saved here (they read the store again). */
+    publishSettings(): void {
+      if (clustered()) send('io:settings');
+    },
+
+    /** Tells the other nodes an admin watches the monitoring page here. */
+    announceAdmins(): void {
+      if (clustered()) send('io:admins');
     },
 
     /** Tells the other nodes that who may read what changed here. */

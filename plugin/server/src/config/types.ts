@@ -60,7 +60,30 @@ export interface SocketIOConfig {
   limits?: LimitsConfig;
   /** Who may connect (README "Security"). */
   security?: SecurityConfig;
+  /** A Prometheus endpoint for operators; off by default. */
+  metrics?: MetricsConfig;
 }
+
+/**
+ * `metrics` of the plugin's configuration: Prometheus text exposition (prom-client) of this node.
+ *
+ * @example
+ * // config/plugins.ts: then GET /api/io/metrics with `Authorization: Bearer <the token>`
+ * export default {
+ *   io: { enabled: true, config: { metrics: { enabled: true, token: process.env.IO_METRICS_TOKEN } } },
+ * };
+ */
+export interface MetricsConfig {
+  /** Serve the endpoint (default false: nothing is served and nothing is counted). */
+  enabled?: boolean;
+  /** The bearer token a scraper sends; required when enabled, at least 16 characters. */
+  token?: string;
+  /** Where the endpoint is served on Strapi's HTTP server (default '/api/io/metrics'). */
+  path?: string;
+}
+
+/** `metrics` after validation. */
+export type ResolvedMetricsConfig = { enabled: false } | { enabled: true; token: string; path: string };
 
 /** `limits` of the plugin's configuration. */
 export interface LimitsConfig {
@@ -156,4 +179,5 @@ export interface ResolvedConfig {
   maxSubscriptionsPerSocket: number;
   redis: ResolvedRedisConfig | undefined;
   guard: ResolvedGuardConfig;
+  metrics: ResolvedMetricsConfig;
 }

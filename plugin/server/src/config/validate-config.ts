@@ -1,12 +1,15 @@
 import type { ContentAction } from '@strapi-live/client/protocol';
 import { isAddressEntry } from '../limits/client-address';
-import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuardConfig, ResolvedRedisConfig } from './types';
+import type { ContentTypeSettings, PopulateConfig, ResolvedConfig, ResolvedGuardConfig, ResolvedMetricsConfig, ResolvedRedisConfig } from './types';
 
 const CONTENT_ACTIONS: readonly ContentAction[] = ['create', 'update', 'delete'];
-const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security'];
+const TOP_LEVEL_KEYS = ['contentTypes', 'socket', 'events', 'hooks', 'maxSubscriptionsPerSocket', 'redis', 'limits', 'security', 'metrics'];
 const LIMITS_KEYS = ['messagesPerSecond', 'messageBurst', 'disconnectAfterRefused', 'connectionsPerIp', 'liveQueriesPerNode', 'maxBufferedBytes', 'liveQueriesPerPrincipal'];
 const SECURITY_KEYS = ['requireAuthentication', 'trustProxy', 'ipAllowList', 'ipDenyList', 'draftView'];
 const REDIS_KEYS = ['url', 'adapter', 'keyPrefix', 'clientOptions'];
+const METRICS_KEYS = ['enabled', 'token', 'path'];
+/** Shorter bearer tokens are guessable; 16 characters is what `openssl rand -hex 8` gives. */
+const MIN_METRICS_TOKEN = 16;
 const REDIS_ADAPTERS = ['redis-streams', 'redis'] as const;
 const UID_PATTERN = /^(api|plugin|admin)::[\w-]+(\.[\w-]+)?$/;
 
@@ -29,7 +32,7 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -45,7 +48,7 @@ function validatePopulate(value: unknown, key: string): PopulateConfig | undefin
   throw mustBe(key, `a populate value (a relation name, an array of names, '*' or an object)${hint}`, value);
 }
 
-function validateContentType(entry: unknown, key: string): ContentTypeSettings {
+export function validateContentType(entry: unknown, key: string): ContentTypeSettings {
   if (typeof entry === 'string') entry = { uid: entry };
   if (!isPlainObject(entry)) throw mustBe(key, 'a content-type uid or { uid, actions?, populate? }', entry);
   for (const field of Object.keys(entry)) {
@@ -146,10 +149,7 @@ export function validateConfig(input: unknown): ResolvedConfig {
   if (!isPlainObject(hooks)) throw mustBe('hooks', 'an object', hooks);
   if (hooks.init !== undefined && typeof hooks.init !== 'function') throw mustBe('hooks.init', 'a function', hooks.init);
 
-  const max = config.maxSubscriptionsPerSocket ?? 100;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
-    throw mustBe('maxSubscriptionsPerSocket', 'a positive integer', max);
-  }
+  const max = positiveNumber(config.maxSubscriptionsPerSocket, 'maxSubscriptionsPerSocket', 100, LIMIT_RULES.maxSubscriptionsPerSocket);
 
   return {
     contentTypes,
@@ -159,7 +159,26 @@ export function validateConfig(input: unknown): ResolvedConfig {
     maxSubscriptionsPerSocket: max,
     redis: validateRedis(config.redis),
     guard: validateGuard(config.limits, config.security, max),
+    metrics: validateMetrics(config.metrics),
   };
+}
+
+/** `metrics`: off unless enabled, and then never without a token (the figures describe the whole deployment). */
+function validateMetrics(value: unknown): ResolvedMetricsConfig {
+  const m = value ?? {};
+  if (!isPlainObject(m)) throw mustBe('metrics', 'an object { enabled, token, path? }', m);
+  onlyKeys(m, 'metrics', METRICS_KEYS);
+  const { enabled = false, token, path = '/api/io/metrics' } = m;
+  if (typeof enabled !== 'boolean') throw mustBe('metrics.enabled', 'true or false', enabled);
+  if (token !== undefined && typeof token !== 'string') throw new ConfigError(`"metrics.token" must be a string (got ${token === null ? 'null' : typeof token})`);
+  // Checked even when disabled: a typo should not wait for the day metrics are turned on.
+  if (typeof path !== 'string' || !/^\/[^\s?#]*$/.test(path)) throw mustBe('metrics.path', "a path starting with '/' such as '/api/io/metrics'", path);
+  if (!enabled) return { enabled: false };
+  if (typeof token !== 'string' || token.length < MIN_METRICS_TOKEN) {
+    // Never echo a secret, even a short one.
+    throw new ConfigError(`"metrics.token" must be a secret of at least ${MIN_METRICS_TOKEN} characters when metrics.enabled is true (got ${token === undefined ? 'none' : `${token.length} characters`})`);
+  }
+  return { enabled: true, token, path };
 }
 
 function onlyKeys(value: Record<string, unknown>, key: string, allowed: string[]): void {
@@ -168,7 +187,28 @@ function onlyKeys(value: Record<string, unknown>, key: string, allowed: string[]
   }
 }
 
-function positiveNumber(value: unknown, key: string, fallback: number, { integer = false, zero = false } = {}): number {
+/** How a number of the config is checked: an integer or not, 0 allowed or not. */
+export interface NumberRule {
+  integer?: boolean;
+  zero?: boolean;
+}
+
+/**
+ * The rules of `limits.*` and `maxSubscriptionsPerSocket`, shared by the file's validation and the
+ * settings page's (admin/settings-validate.ts), so both refuse the same values.
+ */
+export const LIMIT_RULES = {
+  messagesPerSecond: {},
+  messageBurst: { integer: true },
+  disconnectAfterRefused: { integer: true },
+  connectionsPerIp: { integer: true, zero: true },
+  liveQueriesPerNode: { integer: true },
+  maxBufferedBytes: { integer: true, zero: true },
+  liveQueriesPerPrincipal: { integer: true },
+  maxSubscriptionsPerSocket: { integer: true },
+} as const satisfies Record<string, NumberRule>;
+
+export function positiveNumber(value: unknown, key: string, fallback: number, { integer = false, zero = false }: NumberRule = {}): number {
   if (value === undefined) return fallback;
   const ok = typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
   if (!ok) throw mustBe(key, `a ${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}`, value);
@@ -192,13 +232,13 @@ function validateGuard(limits: unknown, security: unknown, maxSubscriptions: num
   if (!isPlainObject(s)) throw mustBe('security', 'an object', s);
   onlyKeys(l, 'limits', LIMITS_KEYS);
   onlyKeys(s, 'security', SECURITY_KEYS);
-  const messagesPerSecond = positiveNumber(l.messagesPerSecond, 'limits.messagesPerSecond', 50);
-  const messageBurst = positiveNumber(l.messageBurst, 'limits.messageBurst', maxSubscriptions + 50, { integer: true });
-  const disconnectAfterRefused = positiveNumber(l.disconnectAfterRefused, 'limits.disconnectAfterRefused', messageBurst, { integer: true });
-  const connectionsPerIp = positiveNumber(l.connectionsPerIp, 'limits.connectionsPerIp', 0, { integer: true, zero: true });
-  const liveQueriesPerNode = positiveNumber(l.liveQueriesPerNode, 'limits.liveQueriesPerNode', 50_000, { integer: true });
-  const maxBufferedBytes = positiveNumber(l.maxBufferedBytes, 'limits.maxBufferedBytes', 16 * 1024 * 1024, { integer: true, zero: true });
-  const liveQueriesPerPrincipal = positiveNumber(l.liveQueriesPerPrincipal, 'limits.liveQueriesPerPrincipal', 1_000, { integer: true });
+  const messagesPerSecond = positiveNumber(l.messagesPerSecond, 'limits.messagesPerSecond', 50, LIMIT_RULES.messagesPerSecond);
+  const messageBurst = positiveNumber(l.messageBurst, 'limits.messageBurst', maxSubscriptions + 50, LIMIT_RULES.messageBurst);
+  const disconnectAfterRefused = positiveNumber(l.disconnectAfterRefused, 'limits.disconnectAfterRefused', messageBurst, LIMIT_RULES.disconnectAfterRefused);
+  const connectionsPerIp = positiveNumber(l.connectionsPerIp, 'limits.connectionsPerIp', 0, LIMIT_RULES.connectionsPerIp);
+  const liveQueriesPerNode = positiveNumber(l.liveQueriesPerNode, 'limits.liveQueriesPerNode', 50_000, LIMIT_RULES.liveQueriesPerNode);
+  const maxBufferedBytes = positiveNumber(l.maxBufferedBytes, 'limits.maxBufferedBytes', 16 * 1024 * 1024, LIMIT_RULES.maxBufferedBytes);
+  const liveQueriesPerPrincipal = positiveNumber(l.liveQueriesPerPrincipal, 'limits.liveQueriesPerPrincipal', 1_000, LIMIT_RULES.liveQueriesPerPrincipal);
   if (s.requireAuthentication !== undefined && typeof s.requireAuthentication !== 'boolean') {
     throw mustBe('security.requireAuthentication', 'true or false', s.requireAuthentication);
   }

@@ -5,6 +5,7 @@ import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
 import type { DocumentState } from '../live-queries/matcher';
+import { metricsOf } from '../metrics/install-metrics';
 import { roomsOf } from '../subscriptions/collection-subscriptions';
 import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
 import { entityKey, rooms } from '../subscriptions/rooms';
@@ -34,6 +35,11 @@ export interface DeliveryStats {
   replayed: number;
 }
 
+/** Told of every content event emitted, synchronously and without its payload (the admin's event log). */
+export interface DeliveryObserver {
+  emitted(uid: string, action: ContentAction, meta: EventMeta, targets: readonly string[]): void;
+}
+
 /**
  * One emit: rooms of a group that see `action`, for the subscriptions held under one id, or for no
  * subscription (broadcast and entity rooms).
@@ -61,6 +67,7 @@ export function createDelivery({
   queries,
   stats,
   draftsReadable = true,
+  observer,
 }: {
   strapi: Core.Strapi;
   io: IoServer;
@@ -74,6 +81,7 @@ export function createDelivery({
    * `?status=draft` allows); otherwise `io:related` names only documents with a published version.
    */
   draftsReadable?: boolean;
+  observer?: DeliveryObserver;
 }) {
   const nextEventId = createEventIds();
   const chains = new Map<string, Promise<void>>();
@@ -171,9 +179,11 @@ export function createDelivery({
 
   function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {
     stats.emitted += 1;
+    metricsOf(strapi)?.emitted(type.uid, emission.action, meta.ts);
     const full: EventMeta = { ...meta, action: emission.action, ...(emission.subscription ? { subscription: emission.subscription } : {}) };
     // Local: every node delivers to its own sockets, with its own view of their groups.
     io.local.to(emission.targets).emit(`${type.singularName}:${emission.action}`, payload, full);
+    observer?.emitted(type.uid, emission.action, meta, emission.targets);
   }
 
   async function send(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, emissions: Emission[], meta: EventMeta) {
@@ -221,8 +231,9 @@ export function createDelivery({
     }
   }
 
-  /** Watched types with a relation to each type: their readers may show it populated. */
-  const linksTo = relatedTypes(watched.keys(), (uid) => (strapi.getModel(uid as never) as { attributes?: Record<string, { type?: string; target?: string; private?: boolean }> } | undefined)?.attributes);
+  /** Watched types with a relation to each type: their readers may show it populated (see `typesChanged`). */
+  const linkTypes = () => relatedTypes(watched.keys(), (uid) => (strapi.getModel(uid as never) as { attributes?: Record<string, { type?: string; target?: string; private?: boolean }> } | undefined)?.attributes);
+  let linksTo = linkTypes();
 
   /**
    * The documents of each relating type that point at this one now (any locale; those with a
@@ -357,6 +368,11 @@ export function createDelivery({
     stats,
 
     stamp,
+
+    /** The watched types changed (the settings page turned one on or off): `io:related` follows. */
+    typesChanged(): void {
+      linksTo = linkTypes();
+    },
 
     /** Queues committed changes (stamped here, or by the node that committed them). */
     deliver(changes: readonly DocumentChange[]): void {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@strapi-live/client/protocol';
 import type { ResolvedGuardConfig } from '../config/types';
 import { SocketError } from '../auth/auth-error';
 import { addressMatches, clientAddress } from './client-address';
@@ -15,8 +16,13 @@ type IncomingPacket = unknown[];
  * The plugin's limits and `security` switches, cheapest first: the address lists and the
  * per-address cap at the handshake (before credentials are read from the database), credentials
  * required after authentication, and a message rate per socket before any message is looked at.
+ * `config` is read at each use, never copied: the settings page changes it in place.
  */
-export function createConnectionGuard(config: ResolvedGuardConfig) {
+export function createConnectionGuard(
+  config: ResolvedGuardConfig,
+  /** Told of each failed acknowledgement the guard sends (for the metrics). */
+  failed: (code: ErrorCode) => void = () => {},
+) {
   const perAddress = new Map<string, number>();
 
   const addressOf = (handshake: Handshake) => clientAddress(handshake.address, handshake.headers['x-forwarded-for'], config.trustedHops);
@@ -46,7 +52,7 @@ export function createConnectionGuard(config: ResolvedGuardConfig) {
 
     /** Counts a connected socket against its address; returns the function that uncounts it. */
     count(handshake: Handshake): () => void {
-      if (config.connectionsPerIp <= 0) return () => {};
+      // Counted even without a cap: the settings page may set one while these sockets are connected.
       const address = addressOf(handshake);
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       let counted = true;
@@ -65,9 +71,16 @@ export function createConnectionGuard(config: ResolvedGuardConfig) {
      * keeps sending while refused is told and disconnected.
      */
     messageRate(end: (message: string) => void): (packet: IncomingPacket, next: (error?: Error) => void) => void {
-      const bucket = createTokenBucket({ perSecond: config.messagesPerSecond, burst: config.messageBurst });
+      // Read on every message: a rate changed on the settings page applies to connected sockets too.
+      const bucket = createTokenBucket({
+        get perSecond() {
+          return config.messagesPerSecond;
+        },
+        get burst() {
+          return config.messageBurst;
+        },
+      });
       let refused = 0;
-      const message = `Too many messages: at most ${config.messagesPerSecond} per second (${config.messageBurst} at once)`;
       return (packet, next) => {
         if (bucket.take()) {
           refused = 0;
@@ -75,8 +88,12 @@ export function createConnectionGuard(config: ResolvedGuardConfig) {
           return;
         }
         refused += 1;
+        const message = `Too many messages: at most ${config.messagesPerSecond} per second (${config.messageBurst} at once)`;
         const ack = packet[packet.length - 1];
-        if (typeof ack === 'function') ack({ success: false, error: { code: 'LIMIT_EXCEEDED', message } });
+        if (typeof ack === 'function') {
+          failed('LIMIT_EXCEEDED');
+          ack({ success: false, error: { code: 'LIMIT_EXCEEDED', message } });
+        }
         if (refused === config.disconnectAfterRefused) end(`${message}; disconnected after ${refused} refused in a row`);
       };
     },

@@ -8,12 +8,16 @@ export interface TokenBucket {
   take(now?: number): boolean;
 }
 
-export function createTokenBucket({ perSecond, burst }: { perSecond: number; burst: number }, start = Date.now()): TokenBucket {
-  let tokens = burst;
+/**
+ * `limits` is read on every message, not copied: an object whose values change (the settings page
+ * changes `messagesPerSecond`) changes the rate of buckets already handed out.
+ */
+export function createTokenBucket(limits: { readonly perSecond: number; readonly burst: number }, start = Date.now()): TokenBucket {
+  let tokens = limits.burst;
   let last = start;
   return {
     take(now = Date.now()) {
-      tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+      tokens = Math.min(limits.burst, tokens + ((now - last) / 1000) * limits.perSecond);
       last = now;
       if (tokens < 1) return false;
       tokens -= 1;

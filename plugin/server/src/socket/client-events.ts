@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { IoSocket } from './create-server';
 import type { CollectionSubscriptions } from '../subscriptions/collection-subscriptions';
 import type { EntitySubscriptions } from '../subscriptions/entity-subscriptions';
+import { metricsOf } from '../metrics/install-metrics';
 import { AckError, ackForError } from './ack';
 import { createThrottledLog } from './throttled-log';
 
@@ -35,6 +36,7 @@ export function registerClientEvents(
         } catch (error) {
           if (!(error instanceof AckError)) logFailure(event, () => `[io] ${event} from ${socket.id} failed: ${(error as Error).stack ?? error}`);
           const response = ackForError(error);
+          metricsOf(strapi)?.error(response.error.code);
           if (ack) ack(response);
           else socket.emit('io:error', response.error);
         }

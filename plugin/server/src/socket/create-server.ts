@@ -17,6 +17,8 @@ export interface SocketData {
   io?: SocketSession;
   lastSubscription?: number;
   queries?: Record<string, HeldQuery>;
+  /** The socket's transport, kept for the monitoring page of other nodes (many nodes only; see admin/admin-channel.ts). */
+  transport?: string;
 }
 
 /** A collection query a socket holds, by query id: its definition and the locale it reads. */

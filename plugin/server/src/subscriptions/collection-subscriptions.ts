@@ -77,7 +77,7 @@ export function createCollectionSubscriptions({
   watched,
   maxPerSocket,
   maxQueries = Infinity,
-  maxPerPrincipal = Infinity,
+  maxPerPrincipal = () => Infinity,
   principalQueries = createPrincipalQueries(),
   draftView = 'rest',
   stats,
@@ -88,13 +88,14 @@ export function createCollectionSubscriptions({
   audience: Audience;
   access: AccessControl;
   watched: Map<string, WatchedType>;
-  maxPerSocket: number;
+  /** Subscriptions one socket may hold; read at each subscribe (the settings page may change it). */
+  maxPerSocket: () => number;
   /** Distinct live queries this node may evaluate (`limits.liveQueriesPerNode`). */
   maxQueries?: number;
   /** Who may hold draft-view queries (`security.draftView`). */
   draftView?: DraftViewConfig;
-  /** Collection subscriptions one user or token may hold (`limits.liveQueriesPerPrincipal`), and their count. */
-  maxPerPrincipal?: number;
+  /** Collection subscriptions one user or token may hold (`limits.liveQueriesPerPrincipal`, read at each subscribe), and their count. */
+  maxPerPrincipal?: () => number;
   principalQueries?: PrincipalQueries;
   /** Counted for tests and benchmarks: filter evaluations, and database reads for undecidable ones. */
   stats: { evaluated: number; fallbackReads: number };
@@ -287,15 +288,17 @@ export function createCollectionSubscriptions({
       if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       // Cheapest first: at its limit, a connection may only repeat a query it holds, told by the
       // payload's id before any validation (a burst of new ones costs a hash each, not a validation).
-      const socketFull = subscriptionCount(socket.rooms) >= maxPerSocket;
-      if (socketFull || principalQueries.total(session.principal) >= maxPerPrincipal) {
+      const perSocket = maxPerSocket();
+      const perPrincipal = maxPerPrincipal();
+      const socketFull = subscriptionCount(socket.rooms) >= perSocket;
+      if (socketFull || principalQueries.total(session.principal) >= perPrincipal) {
         const quick = quickQueryId(payload, (uid) => (watched.has(uid) ? typeOf(uid) : undefined));
         if (quick === undefined || heldRoom(socket, session.groupKey, quick) === undefined) {
           throw new AckError(
             'LIMIT_EXCEEDED',
             socketFull
-              ? `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`
-              : `This user or token may hold at most ${maxPerPrincipal} collection subscriptions over all its connections`,
+              ? `A connection may hold at most ${perSocket} subscriptions; unsubscribe from some first`
+              : `This user or token may hold at most ${perPrincipal} collection subscriptions over all its connections`,
           );
         }
       }
@@ -308,8 +311,8 @@ export function createCollectionSubscriptions({
       const def = await readQuery(strapi, payload, typeOf, auth);
       await subscriptionAccess.checkDraftView(def, session.groupKey, session.principal.kind);
       const held = heldRoom(socket, session.groupKey, def.id);
-      if (held === undefined && subscriptionCount(socket.rooms) >= maxPerSocket) {
-        throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
+      if (held === undefined && subscriptionCount(socket.rooms) >= perSocket) {
+        throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${perSocket} subscriptions; unsubscribe from some first`);
       }
       // A query without a locale reads the default one, as REST does.
       const locale = typeOf(def.uid).localized ? (def.locale ?? (await defaultLocale())) : undefined;
@@ -371,6 +374,7 @@ export function createCollectionSubscriptions({
 
     /** See subscription-access.ts. */
     revalidate: subscriptionAccess.revalidate,
+    endType: subscriptionAccess.endType,
 
     /** Counts a socket's subscriptions again (a session restored here holds its queries again). */
     countHeld,

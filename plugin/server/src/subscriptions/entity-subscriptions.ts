@@ -32,7 +32,8 @@ export function createEntitySubscriptions({
   strapi: Core.Strapi;
   access: AccessControl;
   watched: Map<string, WatchedType>;
-  maxPerSocket: number;
+  /** Read at each subscribe: the settings page may change it. */
+  maxPerSocket: () => number;
 }) {
   function sessionOf(socket: SubscriberSocket): SocketSession {
     if (!socket.data.io) throw new AckError('UNAUTHORIZED', 'This connection has no session');
@@ -95,8 +96,9 @@ export function createEntitySubscriptions({
   }
 
   function assertRoomAllowed(socket: SubscriberSocket, room: string): void {
-    if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= maxPerSocket) {
-      throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${maxPerSocket} subscriptions; unsubscribe from some first`);
+    const max = maxPerSocket();
+    if (!socket.rooms.has(room) && subscriptionCount(socket.rooms) >= max) {
+      throw new AckError('LIMIT_EXCEEDED', `A connection may hold at most ${max} subscriptions; unsubscribe from some first`);
     }
   }
 

@@ -69,12 +69,17 @@ export function createSubscriptionAccess({
       if (!parsed || !held) continue;
       const refusal = await refusalOf(held.def, groupKey, socket.data.io?.principal.kind ?? 'public');
       if (!refusal || !socket.rooms.has(room)) continue;
-      await socket.leave(room);
-      delete socket.data.queries?.[parsed.queryId];
-      if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(groupKey));
-      ended(socket, parsed.queryId);
-      socket.emit('io:subscription-ended', { id: parsed.subscription, code: refusal.code, message: refusal.message });
+      await end(socket, room, parsed, refusal);
     }
+  }
+
+  /** Takes the socket out of a query's room for good, and tells it why. */
+  async function end(socket: Socket, room: string, parsed: NonNullable<ReturnType<typeof parseQueryRoom>>, refusal: AckError): Promise<void> {
+    await socket.leave(room);
+    delete socket.data.queries?.[parsed.queryId];
+    if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(parsed.groupKey));
+    ended(socket, parsed.queryId);
+    socket.emit('io:subscription-ended', { id: parsed.subscription, code: refusal.code, message: refusal.message });
   }
 
   return {
@@ -94,6 +99,27 @@ export function createSubscriptionAccess({
             for (const socketId of [...(io.of('/').adapter.rooms.get(rooms.group(groupKey)) ?? [])]) {
               const socket = io.of('/').sockets.get(socketId);
               if (socket) await revalidateSocket(socket as unknown as Socket, groupKey);
+            }
+          }
+        })(),
+      );
+    },
+
+    /**
+     * Ends every collection subscription to `uid` held by a socket of this node, telling each
+     * socket `io:subscription-ended` with `refusal` (the type stopped sending events: the settings
+     * page turned it off). Sockets away for recovery find their queries unknown when they return.
+     */
+    endType(uid: string, refusal: AckError): Promise<void> {
+      return track(
+        (async () => {
+          for (const socket of [...io.of('/').sockets.values()] as unknown as Socket[]) {
+            // Most sockets hold no query of the type: their rooms are not looked at.
+            const held = socket.data.queries;
+            if (!held || !Object.values(held).some(({ def }) => def.uid === uid)) continue;
+            for (const room of [...socket.rooms]) {
+              const parsed = parseQueryRoom(room);
+              if (parsed && socket.data.queries?.[parsed.queryId]?.def.uid === uid && socket.rooms.has(room)) await end(socket, room, parsed, refusal);
             }
           }
         })(),
