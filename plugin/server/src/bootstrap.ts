@@ -32,6 +32,7 @@ import { modelsOf } from './live-queries/model-info';
 import { installMetrics } from './metrics/install-metrics';
 import { createStateLoader } from './live-queries/state-loader';
 import { registerClientEvents } from './socket/client-events';
+import { tellAndDisconnect } from './socket/last-word';
 import { createAudience } from './socket/audience';
 import { createServer, forgetRecoverySession, recoveryWindow } from './socket/create-server';
 import { createSessions } from './socket/sessions';
@@ -205,8 +206,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       if (!authenticated) return void socket.disconnect(true);
       socket.use(
         guard.messageRate((message) => {
-          socket.emit('io:error', { code: 'LIMIT_EXCEEDED', message });
-          socket.disconnect(true);
+          tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message });
         }),
       );
       sessions.attachOther(socket, authenticated);
@@ -233,8 +233,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     // Before any of its messages is looked at: its rate.
     socket.use(
       guard.messageRate((message) => {
-        socket.emit('io:error', { code: 'LIMIT_EXCEEDED', message });
-        socket.disconnect(true);
+        tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message });
       }),
     );
     socket.once('disconnect', guard.count(socket.handshake));

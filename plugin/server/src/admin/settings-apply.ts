@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/types';
 import type { WatchedType } from '../delivery/content-types';
 import { AckError } from '../socket/ack';
 import type { IoServer } from '../socket/create-server';
+import { tellAndDisconnect } from '../socket/last-word';
 import { ADMIN_NAMESPACE } from './admin-namespace';
 
 /** The structures the running plugin reads its settings from, changed in place by {@link applySettings}. */
@@ -63,10 +64,7 @@ function endPublicSockets(io: IoServer): void {
     if (name === ADMIN_NAMESPACE) continue;
     for (const socket of [...namespace.sockets.values()]) {
       if (socket.data.io?.principal.kind !== 'public') continue;
-      // Local, so that it is written before the disconnect: a cluster adapter's broadcast (which
-      // `socket.emit` is, with recovery on) waits for Redis first.
-      namespace.local.to(socket.id).emit('io:error', { code: 'UNAUTHORIZED', message: 'This server now requires credentials: connect with a JWT or an API token' });
-      socket.disconnect(true);
+      tellAndDisconnect(socket, { code: 'UNAUTHORIZED', message: 'This server now requires credentials: connect with a JWT or an API token' });
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { tellAndDisconnect } from '../socket/last-word';
 import type { IoServer } from '../socket/create-server';
 import type { Ack, EntitySubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
@@ -180,9 +181,7 @@ export function createIoApi({
       if (!socket) return false;
       const local = io.of('/').sockets.get(socketId);
       if (local) {
-        // Written before the disconnect: with a cluster adapter a broadcast waits for Redis first.
-        io.local.to(socketId).emit('io:error', { code: 'DISCONNECTED', message: reason });
-        local.disconnect(true);
+        tellAndDisconnect(local, { code: 'DISCONNECTED', message: reason });
         return true;
       }
       // Another node's: both go through the adapter, in this order.

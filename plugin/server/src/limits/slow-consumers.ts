@@ -31,7 +31,8 @@ export function watchSlowConsumers(strapi: Core.Strapi, io: IoServer, maxBytes: 
     strapi.log.warn(`[io] dropped connection ${connection.id}: ${reason}`);
     for (const namespace of io._nsps.values()) {
       for (const socket of namespace.sockets.values()) {
-        if ((socket.conn as unknown) === connection) socket.emit('io:error', { code: 'LIMIT_EXCEEDED', message: reason });
+        // Locally: a cluster adapter's broadcast (socket.emit, with recovery on) would wait for Redis, after the close.
+        if ((socket.conn as unknown) === connection) namespace.local.to(socket.id).emit('io:error', { code: 'LIMIT_EXCEEDED', message: reason });
       }
     }
     connection.close();

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { tellAndDisconnect } from './last-word';
 import type { IoServer, IoSocket } from './create-server';
 import type { AccessControl } from '../auth/access-control';
 import type { Audience } from './audience';
@@ -55,8 +56,7 @@ export function createSessions({
   }
 
   function end(socket: IoSocket, message: string): void {
-    socket.emit('io:error', { code: 'UNAUTHORIZED', message });
-    socket.disconnect(true);
+    tellAndDisconnect(socket, { code: 'UNAUTHORIZED', message });
   }
 
   function armExpiry(socket: IoSocket, principal: Principal): void {
