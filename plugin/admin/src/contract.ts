@@ -8,6 +8,7 @@ import type { AdminServerEvents, ContentTypeSetting, FieldError, MonitoringStats
 
 export type { ContentAction };
 export type {
+  ChannelInfo,
   ConnectionInfo,
   LimitSettings,
   MonitoredEvent,

@@ -4,6 +4,7 @@ import { openAdminChannel, refusalCode } from './admin-channel';
 import type { AdminChannel } from './admin-channel';
 import { initialMonitorState, monitorReducer } from './monitor-state';
 import type { MonitorState } from './monitor-state';
+import type { ChannelInfo } from '../contract';
 
 /** How long to wait for a refreshed admin token before calling the channel refused. */
 const TOKEN_REFRESH_WAIT_MS = 3_000;
@@ -42,7 +43,23 @@ export function useMonitorChannel(): MonitorState {
   getRef.current = get;
 
   useEffect(() => {
-    const channel = openAdminChannel(() => tokenRef.current);
+    let stopped = false;
+    let stopListening: (() => void) | undefined;
+    // Where the channel is first: an app may serve Socket.IO on another path than the default.
+    void getRef
+      .current<{ data: ChannelInfo }>('/io/monitoring/channel')
+      .then(({ data }) => data.data.path, () => undefined)
+      .then((path) => {
+        if (!stopped) stopListening = listen(openAdminChannel(() => tokenRef.current, path));
+      });
+    return () => {
+      stopped = true;
+      stopListening?.();
+    };
+  }, []);
+
+  /** Follows one opened channel; returns what closes it. */
+  function listen(channel: AdminChannel): () => void {
     channelRef.current = channel;
     let refreshedOnce = false;
     let refusalTimer: ReturnType<typeof setTimeout> | undefined;
@@ -89,7 +106,7 @@ export function useMonitorChannel(): MonitorState {
       channel.removeAllListeners();
       channel.disconnect();
     };
-  }, []);
+  }
 
   return state;
 }

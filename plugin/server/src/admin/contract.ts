@@ -74,6 +74,12 @@ export interface MonitoringStats {
   recentEvents: MonitoredEvent[];
 }
 
+/** Where the admin live channel is: its namespace, on the Socket.IO server's path (`socket.serverOptions.path`). */
+export interface ChannelInfo {
+  namespace: string;
+  path: string;
+}
+
 /** Events of the `/io-admin` namespace, server to admin. */
 export interface AdminServerEvents {
   'monitor:snapshot': (snapshot: { connections: ConnectionInfo[]; stats: MonitoringStats }) => void;

@@ -69,5 +69,9 @@ export const adminController = ({ strapi }: { strapi: Core.Strapi }) => {
     async stats(ctx: Context) {
       ctx.body = { data: runtime().stats() };
     },
+
+    async channel(ctx: Context) {
+      ctx.body = { data: runtime().channel() };
+    },
   };
 };

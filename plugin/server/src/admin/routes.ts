@@ -17,5 +17,6 @@ export const adminRoutes = {
     { method: 'GET', path: '/monitoring/connections/export', handler: 'admin.exportConnections', config: allowed(ACTIONS.readMonitoring) },
     { method: 'DELETE', path: '/monitoring/connections/:id', handler: 'admin.disconnect', config: allowed(ACTIONS.readMonitoring) },
     { method: 'GET', path: '/monitoring/stats', handler: 'admin.stats', config: allowed(ACTIONS.readMonitoring) },
+    { method: 'GET', path: '/monitoring/channel', handler: 'admin.channel', config: allowed(ACTIONS.readMonitoring) },
   ],
 };

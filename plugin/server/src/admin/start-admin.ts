@@ -4,7 +4,8 @@ import type { IoServer } from '../socket/create-server';
 import { createAdminChannel } from './admin-channel';
 import { createConnections } from './connections';
 import type { Connections } from './connections';
-import type { MonitoringStats } from './contract';
+import type { ChannelInfo, MonitoringStats } from './contract';
+import { ADMIN_NAMESPACE } from './admin-namespace';
 import type { EventLog } from './event-log';
 import { registerAdminActions } from './permissions';
 import type { LiveSettings } from './settings-apply';
@@ -16,6 +17,8 @@ export interface AdminRuntime {
   connections: Connections;
   stats(): MonitoringStats;
   disconnect(socketId: string): Promise<boolean>;
+  /** Where the admin live channel is (an app may serve Socket.IO on another path). */
+  channel(): ChannelInfo;
 }
 
 const runtimes = new WeakMap<Core.Strapi, AdminRuntime>();
@@ -69,6 +72,7 @@ export function startAdmin({
     connections,
     stats,
     disconnect: (socketId) => disconnectSocket(socketId, 'Disconnected by an administrator'),
+    channel: () => ({ namespace: ADMIN_NAMESPACE, path: io.path() }),
   });
   return {
     ready,
