@@ -3,8 +3,10 @@
  * bench/run.mjs). Run with `npm run bench` at the root (builds first) or `node bench/live.mjs` after
  * a build: the benchmarks load the built packages (client/dist, react/dist) as an app would.
  *
- * 1. live/apply-event.mjs: µs per event applied to a live collection of 10,000 articles, through
- *    the real client path and through the reducer alone.
+ * 1. live/apply-event.mjs: µs per event applied to a live collection of 1,000, 10,000 and 100,000
+ *    articles, through the real client path and through the reducer alone; bursts of events in one
+ *    tick; what the client holds after 100,000 events. Printed beside the figures of the SDK
+ *    before issue 12 (live/apply-event.before.json, measured by the same script).
  * 2. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
  *    a Socket.IO server streams 1,000 events a second for 5 s; then the same stream to a bare
  *    observer, for comparison.
@@ -15,7 +17,7 @@
  * replays the same documents and events. Prints a table and writes bench/results/client.json.
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,9 +26,12 @@ import { fileURLToPath } from 'node:url';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const resultsFile = path.join(benchDir, 'results', 'client.json');
 const PART_TIMEOUT_MS = 120_000;
+/** apply-event.mjs reads 100,000 documents a few times over loopback REST. */
+const APPLY_TIMEOUT_MS = 420_000;
+const beforeFile = path.join(benchDir, 'live', 'apply-event.before.json');
 
 /** Runs one benchmark file in a child process; resolves with the result it sends back. */
-function runPart(file, env = {}) {
+function runPart(file, env = {}, timeout = PART_TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(benchDir, file), [], {
       execArgv: ['--expose-gc'],
@@ -35,9 +40,9 @@ function runPart(file, env = {}) {
     });
     let result;
     const timer = setTimeout(() => {
-      console.error(`bench: ${file} still running after ${PART_TIMEOUT_MS / 1000} s, stopping it`);
+      console.error(`bench: ${file} still running after ${timeout / 1000} s, stopping it`);
       child.kill('SIGKILL');
-    }, PART_TIMEOUT_MS);
+    }, timeout);
     child.on('message', (message) => {
       if (message?.type === 'result') result = message.result;
     });
@@ -55,27 +60,70 @@ function runPart(file, env = {}) {
 const yes = (value) => (value ? 'yes' : 'NO');
 const num = (value) => (value === null || value === undefined ? '-' : typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
 
-function printApply(apply) {
-  const row = (label, stats) => `  ${label.padEnd(50)}${num(stats?.medianUs).padStart(12)}${num(stats?.p95Us).padStart(12)}${num(stats?.samples).padStart(9)}`;
-  console.log(`\nApplying one event to a live collection of ${num(apply.docs)} articles (sort: ${apply.sort}, populate: ${apply.populate.join(',')})`);
-  console.log(`${apply.script.iterationsPerKind} of each kind, interleaved (${apply.script.interleaved.join(', ')}), after ${apply.script.warmupEvents} warm-up events; updates hit ${apply.script.updateTargets}\n`);
-  console.log(`  ${''.padEnd(50)}${'median µs'.padStart(12)}${'p95 µs'.padStart(12)}${'samples'.padStart(9)}`);
-  console.log('  live path: socket listener → SDK → cache write → snapshot → listener');
-  console.log(row('  update (document in the middle, stays there)', apply.livePath.update));
-  console.log(row('  create (random title, sorted in)', apply.livePath.create));
-  console.log(row('  delete (random position)', apply.livePath.delete));
-  console.log(row('  update, after the list was read again (refetch)', apply.livePathAfterRefetch.update));
-  console.log('  reducer alone: applyEvent (client/src/collection-state.ts)');
-  console.log(row('  update', apply.reducer.update));
-  console.log(row('  create', apply.reducer.create));
-  console.log(row('  delete', apply.reducer.delete));
-  console.log(
-    `\n  final state equals expected: live path ${yes(apply.livePath.finalEqualsExpected)}, after refetch ${yes(apply.livePathAfterRefetch.finalEqualsExpected)}, reducer ${yes(apply.reducer.finalEqualsExpected)}`,
-  );
-  console.log(
-    `  snapshots published: ${num(apply.livePath.snapshotsPublished)} for ${num(apply.livePath.events)} events; REST reads during events: ${apply.livePath.restRequestsDuringEvents}; initial read: ${apply.livePath.initialLoadMs} ms in ${apply.livePath.restRequestsToLoad} requests`,
-  );
-  console.log(`  reducer state at the end: ${num(apply.reducer.clocksHeldAtEnd)} per-document clocks, ${num(apply.reducer.seenHeldAtEnd)} event ids`);
+/** Figures of the SDK before issue 12, if the file is there: printed beside today's. */
+function readBefore() {
+  try {
+    return JSON.parse(readFileSync(beforeFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function printApply(apply, before) {
+  const at = (run, docs) => run?.sizes?.find((size) => size.docs === docs);
+  const pair = (stats) => (stats ? `${num(stats.medianUs)} / ${num(stats.p99Us)}` : '-');
+  const row = (label, now, then) => `  ${label.padEnd(46)}${pair(now).padStart(22)}${pair(then).padStart(26)}`;
+  console.log(`\nApplying one event to a live collection (sort: ${apply.sort}, populate: ${apply.populate.join(',')}), µs median / p99`);
+  console.log(`Kinds interleaved (${apply.script.interleaved.join(', ')}) after ${apply.script.warmupEvents} warm-up events; updates hit ${apply.script.updateTargets}`);
+  if (before) console.log(`"before": ${before.note}`);
+  for (const size of apply.sizes) {
+    const then = at(before, size.docs);
+    console.log(`\n  ${num(size.docs)} documents (${num(size.iterationsPerKind)} events of each kind)`.padEnd(48) + 'now'.padStart(22) + 'before'.padStart(26));
+    console.log('  live path: socket listener → SDK → cache write → snapshot → listener (wall clock)');
+    for (const kind of ['update', 'create', 'delete']) console.log(row(`  ${kind}`, size.livePath[kind], then?.livePath?.[kind]));
+    console.log('  live path, CPU time of the process (all threads: GC helper threads count too)');
+    for (const kind of ['update', 'create', 'delete']) console.log(row(`  ${kind}`, size.livePath[`${kind} cpu`], then?.livePath?.[`${kind} cpu`]));
+    if (size.livePathAfterRefetch) {
+      console.log('  live path, after the list was read again (refetch)');
+      for (const kind of ['update', 'create', 'delete']) console.log(row(`  ${kind}`, size.livePathAfterRefetch[kind], then?.livePathAfterRefetch?.[kind]));
+    }
+    console.log('  reducer alone: applyEvent (client/src/collection-state.ts)');
+    for (const kind of ['update', 'create', 'delete']) console.log(row(`  ${kind}`, size.reducer[kind], then?.reducer?.[kind]));
+    console.log(row('  floor: one shallow copy of the list', size.shallowCopy, then?.shallowCopy));
+    const burst = size.livePath.burst;
+    const thenBurst = then?.livePath?.burst;
+    console.log(row(`  burst of ${burst.eventsPerBurst} events in one tick, per burst`, burst, thenBurst));
+    console.log(
+      `  snapshots per burst: ${burst.snapshotsPerBurst}${thenBurst ? ` (before: ${thenBurst.snapshotsPerBurst})` : ''}; snapshots for ${num(size.livePath.events)} single events: ${num(size.livePath.snapshotsPublished)}; REST reads during events: ${size.livePath.restRequestsDuringEvents}`,
+    );
+    // Each event copies the list: a young-generation collection every hundred or two events is in the tail.
+    const collections = (gc) =>
+      gc ? ['update', 'create', 'delete'].map((kind) => `${kind} ${gc[kind].samplesWithGc} (p99 of the others ${num(gc[kind].p99UsWithoutGc)} µs)`).join(', ') : '-';
+    console.log(`  samples a garbage collection ran in, live path: ${collections(size.livePath.gc)}`);
+    console.log(`  samples a garbage collection ran in, reducer:   ${collections(size.reducer.gc)}`);
+    console.log(
+      `  final state equals expected: live path ${yes(size.livePath.finalEqualsExpected)}, bursts ${yes(burst.finalEqualsExpected)}, reducer ${yes(size.reducer.finalEqualsExpected)}${size.livePathAfterRefetch ? `, after refetch ${yes(size.livePathAfterRefetch.finalEqualsExpected)}` : ''}`,
+    );
+  }
+  const held = apply.held;
+  if (held) {
+    const thenHeld = before?.held;
+    const line = (label, now, then) => `  ${label.padEnd(46)}${num(now).padStart(22)}${num(then).padStart(26)}`;
+    console.log(`\n  Held after ${num(held.events)} events (interleaved, a third of them new documents) on ${num(held.docs)} documents`);
+    console.log(''.padEnd(48) + 'now'.padStart(22) + 'before'.padStart(26));
+    console.log(line('  reducer: documents', held.reducer.items, thenHeld?.reducer?.items));
+    console.log(line('  reducer: per-document clocks', held.reducer.clocks, thenHeld?.reducer?.clocks));
+    console.log(line('  reducer: event ids', held.reducer.eventIds, thenHeld?.reducer?.eventIds));
+    console.log(line('  reducer: heap growth, MB', held.reducer.heapGrowthMB, thenHeld?.reducer?.heapGrowthMB));
+    console.log(line(`  reducer: heap growth over the last ${num(held.events / 2)}, MB`, held.reducer.heapGrowthSecondHalfMB, thenHeld?.reducer?.heapGrowthSecondHalfMB));
+    console.log(line('  reducer: seconds for all events', held.reducer.seconds, thenHeld?.reducer?.seconds));
+    if (held.livePath) {
+      console.log(line('  live path: heap growth, MB', held.livePath.heapGrowthMB, thenHeld?.livePath?.heapGrowthMB));
+      console.log(line(`  live path: heap growth over the last ${num(held.events / 2)}, MB`, held.livePath.heapGrowthSecondHalfMB, thenHeld?.livePath?.heapGrowthSecondHalfMB));
+      console.log(line('  live path: seconds for all events', held.livePath.seconds, thenHeld?.livePath?.seconds));
+    }
+    console.log(`  final state equals expected: reducer ${yes(held.reducer.finalEqualsExpected)}${held.livePath ? `, live path ${yes(held.livePath.finalEqualsExpected)}` : ''}`);
+  }
 }
 
 function printStream(react, observer) {
@@ -103,8 +151,8 @@ function printStream(react, observer) {
 
 async function main() {
   const startedAt = performance.now();
-  console.log('\nclient benchmarks: applying events to 10,000 documents...');
-  const applyEvent = await runPart('live/apply-event.mjs');
+  console.log('\nclient benchmarks: applying events to 1,000, 10,000 and 100,000 documents...');
+  const applyEvent = await runPart('live/apply-event.mjs', {}, APPLY_TIMEOUT_MS);
   console.log('client benchmarks: React under 1,000 events/s...');
   const react = await runPart('live/react-renders.mjs');
   console.log('client benchmarks: the same stream, observer only...');
@@ -115,13 +163,18 @@ async function main() {
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 
-  printApply(applyEvent);
+  printApply(applyEvent, readBefore());
   printStream(react, observerOnly);
   console.log(`\nnode ${process.version}, ${report.cpus} cores; run took ${seconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
   const correct = [
-    applyEvent.livePath.finalEqualsExpected,
-    applyEvent.livePathAfterRefetch.finalEqualsExpected,
-    applyEvent.reducer.finalEqualsExpected,
+    ...applyEvent.sizes.flatMap((size) => [
+      size.livePath.finalEqualsExpected,
+      size.livePath.burst.finalEqualsExpected,
+      size.reducer.finalEqualsExpected,
+      size.livePathAfterRefetch?.finalEqualsExpected ?? true,
+    ]),
+    applyEvent.held?.reducer.finalEqualsExpected ?? true,
+    applyEvent.held?.livePath?.finalEqualsExpected ?? true,
     react.finalRenderedEqualsExpected,
     observerOnly.finalRenderedEqualsExpected,
   ].every(Boolean);

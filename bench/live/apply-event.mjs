@@ -1,97 +1,86 @@
 /**
- * Client cost of applying one content event to a live collection of 10,000 articles sorted by
- * title, per event kind: an update of a document in the middle (one of the 100 around it, title
- * kept, so it stays there), a create whose random title must be sorted in, and a delete at a
- * random position. The three kinds are interleaved (update, create, delete, ...), so they are
- * measured on the same collection, which stays at 10,000 documents.
+ * Client cost of applying content events to a live collection of articles sorted by title, at
+ * 1,000, 10,000 and 100,000 documents, per event kind: an update of a document in the middle (one
+ * of the 100 around it, title kept, so it stays there), a create whose random title must be sorted
+ * in, and a delete at a random position. The three kinds are interleaved (update, create, delete,
+ * ...), so the collection keeps its size.
  *
- * Rows, fed the same deterministic event script:
+ * Rows, fed the same deterministic event script at each size:
  * - `live path`: a real `createLiveClient` connected to the fake Strapi (Socket.IO + REST, see
  *   fake-strapi.mjs), one `live.collection()` observer with a listener. Each event is handed to
  *   the client socket's catch-all listeners (`socket.listenersAny()`, what socket.io-client calls
- *   when a packet arrives), so a sample covers what the app pays on arrival: routing by
- *   `meta.subscription`, projection, the reducer, the TanStack Query cache write with its
- *   structural sharing, the new snapshot and the observer listener. TanStack's deferred
- *   notifications (its `notifyManager`) are run inside the sample too.
- * - `live path, update after refetch()`: the same update, on a fresh client whose list was read
- *   again once (`observer.refetch()`), as after any re-read (reconnect without recovery, manual
- *   refetch). Shows what the structural sharing costs once the cached documents are no longer the
- *   reducer's objects.
+ *   when a packet arrives), and the sample ends once the microtasks queued meanwhile have run (the
+ *   SDK applies the events of one tick together, in a microtask). So a sample covers what the app
+ *   pays on arrival: routing by `meta.subscription`, projection, the reducer, the TanStack Query
+ *   cache write with its structural sharing, the new snapshot and the observer listener.
+ *   TanStack's deferred notifications (its `notifyManager`) are run inside the sample too.
+ * - `live path after refetch()` (10,000 documents): the same kinds, on a fresh client whose list
+ *   was read again once (`observer.refetch()`), as after any re-read (reconnect without recovery,
+ *   manual refetch): the cached documents are no longer the reducer's objects, and the list is
+ *   the one the cache's structural sharing made.
+ * - `burst`: the same kinds of events, `BURST` of them handed over in one tick: µs per burst and
+ *   snapshots per burst (one, when the SDK batches).
  * - `reducer`: `applyEvent` from client/src/collection-state.ts alone, bundled from source.
+ * - `shallow copy`: `list.slice()` of the same list, the floor the issue sets for one event.
+ * - `held after N events` (held-memory.mjs): 100,000 events through the reducer and through the
+ *   live path; what is held at the end.
+ * Each row also says in how many of its samples V8 collected garbage (see timeEach).
  *
  * Run in its own process by bench/live.mjs (`--expose-gc`, NODE_ENV=production); prints JSON when
- * run directly. Tunables: BENCH_APPLY_DOCS (10000), BENCH_APPLY_WARMUP (600 events),
- * BENCH_APPLY_ITERATIONS (1500 per kind), BENCH_APPLY_REFETCH_ITERATIONS (200).
+ * run directly. Tunables: BENCH_APPLY_SIZES (1000,10000,100000), BENCH_APPLY_WARMUP (300 events),
+ * BENCH_APPLY_ITERATIONS (1000 per kind; a third of it at 100,000 documents),
+ * BENCH_APPLY_REFETCH_ITERATIONS (1000), BENCH_APPLY_BURST (100 events), BENCH_APPLY_BURSTS (20),
+ * BENCH_HELD_EVENTS (100000), BENCH_HELD_DOCS (10000), BENCH_HELD_LIVE (1: also the live path).
+ * BENCH_CLIENT (a built client's index.js) and BENCH_CLIENT_SRC (its sources) bench another copy
+ * of the SDK, e.g. an older one to compare with (see apply-event.before.json).
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { notifyManager } from '@tanstack/query-core';
-import { createLiveClient } from '@strapi-live/client';
 import { runWhenMain } from './child.mjs';
+import { MIDDLE_SPREAD, eventScript, parseAll } from './event-script.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
-import { ARTICLE, QUERY, createModel, createRandom, initialArticles } from './fixtures.mjs';
-import { summarize, waitFor } from './stats.mjs';
+import { ARTICLE, QUERY, initialArticles } from './fixtures.mjs';
+import { measureHeld } from './held-memory.mjs';
+import { loadClient, loadReducer } from './reducer-source.mjs';
+import { percentile, summarize, waitFor } from './stats.mjs';
 
-const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DOCS = Number(process.env.BENCH_APPLY_DOCS ?? 10_000);
-const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 600);
-const ITERATIONS = Number(process.env.BENCH_APPLY_ITERATIONS ?? 1500);
-const REFETCH_ITERATIONS = Number(process.env.BENCH_APPLY_REFETCH_ITERATIONS ?? 200);
-/** Updates go to one of the documents this close to the middle of the list. */
-const MIDDLE_SPREAD = 50;
+const list = (value, fallback) => (value ?? fallback).split(',').filter(Boolean).map(Number);
+const SIZES = list(process.env.BENCH_APPLY_SIZES, '1000,10000,100000');
+const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 300);
+const ITERATIONS = Number(process.env.BENCH_APPLY_ITERATIONS ?? 1000);
+const REFETCH_ITERATIONS = Number(process.env.BENCH_APPLY_REFETCH_ITERATIONS ?? 1000);
+const BURST = Number(process.env.BENCH_APPLY_BURST ?? 100);
+const BURSTS = Number(process.env.BENCH_APPLY_BURSTS ?? 20);
+const HELD_EVENTS = Number(process.env.BENCH_HELD_EVENTS ?? 100_000);
+const HELD_DOCS = Number(process.env.BENCH_HELD_DOCS ?? 10_000);
+const HELD_LIVE = process.env.BENCH_HELD_LIVE !== '0';
+/** The size the issue's targets are set at: the refetch row is measured there. */
+const TARGET_DOCS = 10_000;
 const SEED = 20_260_101;
+const KINDS = ['update', 'create', 'delete'];
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const gc = globalThis.gc ?? (() => {});
 
-/** `applyEvent` & co. straight from client/src (they are not exported by the package), bundled by esbuild. */
-async function loadReducer() {
-  // esbuild comes with tsup (a root devDependency): resolve it from there.
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild');
-  const result = await esbuild.build({
-    stdin: {
-      contents: "export { applyEvent, emptyState, fromFetch } from './collection-state.ts'; export { parseSort } from './sort.ts';",
-      resolveDir: path.join(rootDir, 'client', 'src'),
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    write: false,
-  });
-  return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
-}
+/** Fewer samples where each costs more: the run stays within a few minutes on a slow SDK. */
+const iterationsAt = (docs) => (docs > TARGET_DOCS ? Math.max(50, Math.round(ITERATIONS / 3)) : ITERATIONS);
 
 /**
- * An event script on the initial list: `warmup` events then `iterations` rounds of `kinds` (each
- * `update` goes to a document near the middle, each `create` gets a random title, each `delete`
- * removes a random position). Events are kept as JSON: each run parses its own fresh copy, as the
- * socket would. Returns them with the expected final list.
+ * Times `apply(args)` for each event, in µs per row: wall-clock time, and the process's CPU time
+ * (`row cpu`), which a machine shared with other work does not inflate by descheduling this
+ * process mid-sample (but which counts every thread: V8's parallel GC threads add to its tail).
+ * Warm-up events (row null) are applied but not recorded.
+ *
+ * Also says which samples a garbage collection ran in (V8's `gc` performance entries): each event
+ * copies the list, so a young-generation collection comes every few hundred events and lands in
+ * the tail. `gc` holds, per row, how many samples had one and the p99 of those that did not.
  */
-function eventScript(initial, { seed, warmup, iterations, kinds }) {
-  const random = createRandom(seed);
-  const model = createModel(initial, { random, nextId: DOCS });
-  const events = [];
-  const next = (kind) => {
-    const { list } = model;
-    if (kind === 'update') return model.update(Math.floor(list.length / 2) - MIDDLE_SPREAD + random.int(2 * MIDDLE_SPREAD));
-    if (kind === 'create') return model.create();
-    return model.remove(random.int(list.length));
-  };
-  const push = (row, event) => events.push({ row, wire: JSON.stringify([event.name, event.document, event.meta]) });
-  for (let i = 0; i < warmup; i += 1) push(null, next(kinds[i % kinds.length]));
-  for (let i = 0; i < iterations; i += 1) for (const kind of kinds) push(kind, next(kind));
-  return { events, final: model.list };
-}
-
-const parseAll = (events) => events.map(({ row, wire }) => ({ row, args: JSON.parse(wire) }));
-
-/** Times `apply(args)` for each event, in µs per row; warm-up events (row null) are applied but not recorded. */
-function timeEach(events, apply) {
+async function timeEach(events, apply) {
   const samples = {};
+  const windows = {};
+  const collections = [];
+  const observer = new PerformanceObserver((list) => collections.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
   gc();
   let warm = true;
   for (const { row, args } of events) {
@@ -99,130 +88,229 @@ function timeEach(events, apply) {
       warm = false;
       gc();
     }
+    const cpu = process.cpuUsage();
     const start = performance.now();
-    apply(args);
-    const elapsed = performance.now() - start;
-    if (row !== null) (samples[row] ??= []).push(elapsed * 1000);
+    const pending = apply(args);
+    if (pending) await pending;
+    const end = performance.now();
+    const { user, system } = process.cpuUsage(cpu);
+    if (row !== null) {
+      (samples[row] ??= []).push((end - start) * 1000);
+      (samples[`${row} cpu`] ??= []).push(user + system);
+      (windows[row] ??= []).push([start, end]);
+    }
   }
-  return samples;
+  await new Promise((resolve) => setImmediate(resolve));
+  collections.push(...observer.takeRecords());
+  observer.disconnect();
+  const overlaps = ([start, end]) => collections.some((entry) => entry.startTime < end && entry.startTime + entry.duration > start);
+  const gcByRow = {};
+  for (const [row, list] of Object.entries(windows)) {
+    const without = samples[row].filter((_, i) => !overlaps(list[i]));
+    const p99 = without.length > 0 ? percentile(without, 0.99) : undefined;
+    gcByRow[row] = { samplesWithGc: list.length - without.length, p99UsWithoutGc: p99 === undefined ? null : Math.round(p99 * 10) / 10 };
+  }
+  return { samples, gc: gcByRow };
 }
 
-async function benchReducer(initial, script) {
-  const { applyEvent, emptyState, fromFetch, parseSort } = await loadReducer();
+/** The floor the issue sets: one shallow copy of a list of `docs` documents (`slice()`), timed the same way. */
+function copyFloor(initial) {
+  const copies = initial.length > TARGET_DOCS ? 300 : 2000;
+  let list = initial.slice();
+  const samples = [];
+  gc();
+  for (let i = 0; i < copies; i += 1) {
+    const start = performance.now();
+    list = list.slice();
+    samples.push((performance.now() - start) * 1000);
+  }
+  return summarize(samples);
+}
+
+async function benchReducer(reducer, initial, script) {
+  const { applyEvent, emptyState, fromFetch, parseSort } = reducer;
   const options = { sort: parseSort(QUERY.sort) };
   let state = fromFetch(emptyState(), structuredClone(initial), undefined);
   const outcomes = {};
-  const samples = timeEach(parseAll(script.events), ([, document, meta]) => {
+  const { samples, gc: collections } = await timeEach(parseAll(script.events), ([, document, meta]) => {
     const result = applyEvent(state, { action: meta.action, document: meta.action === 'delete' ? null : document, meta }, options);
     state = result.state;
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
   });
+  return { samples, collections, outcomes, finalEqualsExpected: isDeepStrictEqual(state.items, script.final) };
+}
+
+/**
+ * A fresh live client on `server` with one observer, its list of `docs` loaded (and read again once
+ * if `refetch`). `deliver(args)` hands one event to the socket's listeners; `settle()` resolves once
+ * the microtasks that queued have run, and runs TanStack's deferred notifications.
+ */
+export async function openLive(client, server, docs, { refetch = false } = {}) {
+  const live = client.createLiveClient({ url: server.url, logger: quietLogger, socketOptions: { transports: ['websocket'] } });
+  const counts = { snapshots: 0 };
+  const observer = live.collection(ARTICLE, QUERY);
+  const stop = observer.subscribe(() => {
+    counts.snapshots += 1;
+  });
+  const { restRequests: requestsBefore } = await server.stats();
+  const loadStart = performance.now();
+  const loaded = () => {
+    const { data, isLive, isFetching } = observer.getCurrentResult();
+    return isLive && !isFetching && data?.length === docs;
+  };
+  await waitFor(loaded, 120_000, `the initial read of ${docs} articles`);
+  const loadMs = performance.now() - loadStart;
+  if (refetch) {
+    await observer.refetch();
+    await waitFor(loaded, 120_000, `reading ${docs} articles again`);
+  }
+  const { restRequests: requestsLoaded } = await server.stats();
+
+  // What socket.io-client calls for every incoming event (the SDK listens with `onAny`).
+  const onArrival = live.socket.listenersAny();
+  if (onArrival.length === 0) throw new Error('the live client has no catch-all socket listener: the SDK changed how it receives events');
+  // TanStack Query defers some notifications with setTimeout(0): run them inside the sample.
+  const deferred = [];
+  let deferredRun = 0;
+  notifyManager.setScheduler((callback) => deferred.push(callback));
   return {
-    samples,
-    outcomes,
-    finalEqualsExpected: isDeepStrictEqual(state.items, script.final),
-    clocks: state.clocks.size,
-    seen: state.seen.length,
+    observer,
+    counts,
+    load: { initialLoadMs: Math.round(loadMs), restRequestsToLoad: requestsLoaded - requestsBefore },
+    deliver([name, document, meta]) {
+      for (const listener of onArrival) listener(name, document, meta);
+    },
+    async settle() {
+      // Queued after whatever the delivery queued: the SDK's batch has run when this resolves.
+      await null;
+      while (deferred.length > 0) {
+        deferredRun += 1;
+        deferred.shift()();
+      }
+    },
+    get deferredRun() {
+      return deferredRun;
+    },
+    async restRequestsSinceLoad() {
+      const { restRequests } = await server.stats();
+      return restRequests - requestsLoaded;
+    },
+    close() {
+      notifyManager.setScheduler((callback) => setTimeout(callback, 0));
+      stop();
+      live.close();
+    },
   };
 }
 
-/** A fresh live client on `server`, its list loaded (and read again once if `refetch`), then the script applied. */
-async function benchLivePath(server, script, { refetch = false } = {}) {
-  const live = createLiveClient({ url: server.url, logger: quietLogger, socketOptions: { transports: ['websocket'] } });
-  let snapshots = 0;
-  const observer = live.collection(ARTICLE, QUERY);
-  const stop = observer.subscribe(() => {
-    snapshots += 1;
-  });
+/** The script applied event by event through a live client, then `bursts` of `BURST` events each handed over in one tick. */
+async function benchLivePath(client, server, docs, script, { refetch = false, bursts } = {}) {
+  const session = await openLive(client, server, docs, { refetch });
   try {
-    const { restRequests: requestsBefore } = await server.stats();
-    const loadStart = performance.now();
-    const loaded = () => {
-      const { data, isLive, isFetching } = observer.getCurrentResult();
-      return isLive && !isFetching && data?.length === DOCS;
-    };
-    await waitFor(loaded, 30_000, `the initial read of ${DOCS} articles`);
-    const loadMs = performance.now() - loadStart;
-    if (refetch) {
-      await observer.refetch();
-      await waitFor(loaded, 30_000, `reading ${DOCS} articles again`);
-    }
-    const { restRequests: requestsLoaded } = await server.stats();
-
-    // What socket.io-client calls for every incoming event (the SDK listens with `onAny`).
-    const onArrival = live.socket.listenersAny();
-    if (onArrival.length === 0) throw new Error('the live client has no catch-all socket listener: the SDK changed how it receives events');
-    // TanStack Query defers some notifications with setTimeout(0): run them inside the sample.
-    const deferred = [];
-    let deferredRun = 0;
-    notifyManager.setScheduler((callback) => deferred.push(callback));
     const events = parseAll(script.events);
-    const snapshotsBefore = snapshots;
-    let samples;
-    try {
-      samples = timeEach(events, ([name, document, meta]) => {
-        for (const listener of onArrival) listener(name, document, meta);
-        while (deferred.length > 0) {
-          deferredRun += 1;
-          deferred.shift()();
-        }
-      });
-    } finally {
-      notifyManager.setScheduler((callback) => setTimeout(callback, 0));
+    const snapshotsBefore = session.counts.snapshots;
+    const { samples, gc: collections } = await timeEach(events, (args) => {
+      session.deliver(args);
+      return session.settle();
+    });
+    const snapshotsPublished = session.counts.snapshots - snapshotsBefore;
+    const result = session.observer.getCurrentResult();
+    const stats = {
+      gc: collections,
+      ...session.load,
+      events: events.length,
+      snapshotsPublished,
+      deferredNotificationsRun: session.deferredRun,
+      finalEqualsExpected: isDeepStrictEqual(result.data, script.final),
+      isLiveAtEnd: result.isLive,
+    };
+    if (bursts) {
+      const groups = parseAll(bursts.events);
+      const burstUs = [];
+      const snapshotsPerBurst = [];
+      gc();
+      for (let i = 0; i < groups.length; i += BURST) {
+        const before = session.counts.snapshots;
+        const start = performance.now();
+        for (const { args } of groups.slice(i, i + BURST)) session.deliver(args);
+        await session.settle();
+        burstUs.push((performance.now() - start) * 1000);
+        snapshotsPerBurst.push(session.counts.snapshots - before);
+      }
+      stats.burst = {
+        eventsPerBurst: BURST,
+        ...summarize(burstUs),
+        snapshotsPerBurst: Math.max(...snapshotsPerBurst),
+        finalEqualsExpected: isDeepStrictEqual(session.observer.getCurrentResult().data, bursts.final),
+      };
     }
-    const result = observer.getCurrentResult();
-    const { restRequests: requestsAfter } = await server.stats();
+    stats.restRequestsDuringEvents = await session.restRequestsSinceLoad();
+    return { samples, stats };
+  } finally {
+    session.close();
+  }
+}
+
+const rows = (samples) => Object.fromEntries(Object.entries(samples).map(([row, values]) => [row, summarize(values)]));
+
+async function benchSize(client, reducer, docs) {
+  const initial = initialArticles(SEED, docs);
+  const iterations = iterationsAt(docs);
+  const script = eventScript(initial, { seed: SEED + 1, warmup: WARMUP, iterations, kinds: KINDS });
+  const bursts = eventScript(script.final, {
+    seed: SEED + 3,
+    warmup: 0,
+    iterations: Math.ceil((BURST * BURSTS) / KINDS.length),
+    limit: BURST * BURSTS,
+    kinds: KINDS,
+    nextId: script.nextId,
+    clock: script.clock,
+    prefix: 'burst',
+  });
+  const reducerRun = await benchReducer(reducer, initial, script);
+  const server = await startFakeStrapi({ seed: SEED, count: docs });
+  try {
+    const livePath = await benchLivePath(client, server, docs, script, { bursts });
+    let afterRefetch;
+    if (docs === TARGET_DOCS) {
+      // Events go straight to the client: the server's list is still the initial one.
+      const refetchScript = eventScript(initial, { seed: SEED + 2, warmup: 50, iterations: REFETCH_ITERATIONS, kinds: KINDS });
+      const run = await benchLivePath(client, server, docs, refetchScript, { refetch: true });
+      afterRefetch = { ...rows(run.samples), ...run.stats };
+    }
     return {
-      samples,
-      stats: {
-        initialLoadMs: Math.round(loadMs),
-        restRequestsToLoad: requestsLoaded - requestsBefore,
-        restRequestsDuringEvents: requestsAfter - requestsLoaded,
-        events: events.length,
-        snapshotsPublished: snapshots - snapshotsBefore,
-        deferredNotificationsRun: deferredRun,
-        finalEqualsExpected: isDeepStrictEqual(result.data, script.final),
-        isLiveAtEnd: result.isLive,
-      },
+      docs,
+      iterationsPerKind: iterations,
+      livePath: { ...rows(livePath.samples), ...livePath.stats },
+      ...(afterRefetch ? { livePathAfterRefetch: afterRefetch } : {}),
+      reducer: { ...rows(reducerRun.samples), gc: reducerRun.collections, outcomes: reducerRun.outcomes, finalEqualsExpected: reducerRun.finalEqualsExpected },
+      shallowCopy: copyFloor(initial),
     };
   } finally {
-    stop();
-    live.close();
+    await server.stop();
   }
 }
 
 export async function main() {
   const startedAt = performance.now();
-  const initial = initialArticles(SEED, DOCS);
-  const kinds = ['update', 'create', 'delete'];
-  const script = eventScript(initial, { seed: SEED + 1, warmup: WARMUP, iterations: ITERATIONS, kinds });
-  const refetchScript = eventScript(initial, { seed: SEED + 2, warmup: 50, iterations: REFETCH_ITERATIONS, kinds: ['update'] });
-
-  const reducer = await benchReducer(initial, script);
-  const server = await startFakeStrapi({ seed: SEED, count: DOCS });
-  let livePath;
-  let afterRefetch;
-  try {
-    livePath = await benchLivePath(server, script);
-    afterRefetch = await benchLivePath(server, refetchScript, { refetch: true });
-  } finally {
-    await server.stop();
-  }
-  const rows = (samples) => Object.fromEntries(Object.entries(samples).map(([row, values]) => [row, summarize(values)]));
+  const client = await loadClient();
+  const reducer = await loadReducer();
+  const sizes = [];
+  for (const docs of SIZES) sizes.push(await benchSize(client, reducer, docs));
+  const held = HELD_EVENTS > 0 ? await measureHeld({ client, reducer, docs: HELD_DOCS, events: HELD_EVENTS, live: HELD_LIVE, openLive }) : undefined;
   return {
-    docs: DOCS,
     sort: QUERY.sort,
     populate: QUERY.populate,
-    script: { warmupEvents: WARMUP, iterationsPerKind: ITERATIONS, interleaved: kinds, updateTargets: `one of the ${2 * MIDDLE_SPREAD} documents around the middle` },
-    livePath: { ...rows(livePath.samples), ...livePath.stats },
-    livePathAfterRefetch: { ...rows(afterRefetch.samples), ...afterRefetch.stats },
-    reducer: {
-      ...rows(reducer.samples),
-      outcomes: reducer.outcomes,
-      finalEqualsExpected: reducer.finalEqualsExpected,
-      clocksHeldAtEnd: reducer.clocks,
-      seenHeldAtEnd: reducer.seen,
+    client: process.env.BENCH_CLIENT ?? '@strapi-live/client',
+    script: {
+      warmupEvents: WARMUP,
+      interleaved: KINDS,
+      updateTargets: `one of the ${2 * MIDDLE_SPREAD} documents around the middle`,
+      burst: BURST,
+      bursts: BURSTS,
     },
+    sizes,
+    held,
     seconds: Math.round((performance.now() - startedAt) / 100) / 10,
   };
 }

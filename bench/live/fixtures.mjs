@@ -115,11 +115,11 @@ export function sortedIndex(list, doc) {
 /**
  * A model of the collection (the source of truth the events describe), producing events in the
  * plugin's format. `clock` is the commit time in ms; it increases by one per event so `meta.ts`
- * and `updatedAt` always move forward.
+ * and `updatedAt` always move forward (`clock` in the options continues another model's).
  */
-export function createModel(articles, { random, nextId, eventPrefix = 'bench' }) {
+export function createModel(articles, { random, nextId, eventPrefix = 'bench', clock: startClock }) {
   const list = [...articles];
-  let clock = BASE_TIME + 10 * 365 * 24 * 3600 * 1000;
+  let clock = startClock ?? BASE_TIME + 10 * 365 * 24 * 3600 * 1000;
   let sequence = 0;
   let id = nextId;
 
@@ -143,6 +143,10 @@ export function createModel(articles, { random, nextId, eventPrefix = 'bench' })
 
   return {
     list,
+    /** The commit time of the last event: a model made to continue this one starts from it. */
+    get clock() {
+      return clock;
+    },
     /** Update the article at `index`; a new title moves it, otherwise only body and updatedAt change. */
     update(index, { retitle = false } = {}) {
       const held = list[index];

@@ -5,15 +5,24 @@ import { shareDocuments } from './structural-sharing';
 
 /**
  * A live query's entry in the TanStack Query cache: where its data lives, so that an app reading
- * the same `QueryClient` sees it.
+ * the same `QueryClient` sees it. `queryHash` is `hashKey(queryKey)`: the entry is found by it
+ * without hashing the key again on every event (a client with its own `queryKeyHashFn` goes the
+ * long way, through the key).
  */
-export function createCacheEntry(queryClient: QueryClient, queryKey: readonly unknown[]) {
+export function createCacheEntry(queryClient: QueryClient, queryKey: readonly unknown[], queryHash: string) {
   let release: (() => void) | undefined;
+  /** Data being written that is shared with what the cache holds already (see `write`). */
+  let preShared: unknown;
+  // Documents that did not change keep their identity, wherever they moved: one pass over every
+  // document, unless the writer did the sharing itself.
+  const structuralSharing = (previous: unknown, next: unknown): unknown => (next === preShared ? next : shareDocuments(previous, next));
+  const query = () => queryClient.getQueryCache().get(queryHash);
 
   return {
     /** The cached data, undefined if there is none. */
     read(): unknown {
-      return queryClient.getQueryData(queryKey);
+      const entry = query();
+      return entry ? entry.state.data : queryClient.getQueryData(queryKey);
     },
 
     /** Keeps TanStack Query from collecting the entry while the query is live (an observer on it). */
@@ -24,8 +33,7 @@ export function createCacheEntry(queryClient: QueryClient, queryKey: readonly un
         queryFn: () => queryClient.getQueryData(queryKey) ?? null,
         enabled: false,
         staleTime: Infinity,
-        // Documents that did not change keep their identity, wherever they moved.
-        structuralSharing: shareDocuments,
+        structuralSharing,
       });
       release = observer.subscribe(() => {});
     },
@@ -36,9 +44,21 @@ export function createCacheEntry(queryClient: QueryClient, queryKey: readonly un
       release = undefined;
     },
 
-    /** Stores new data; returns what the cache holds (structurally shared with the previous data). */
-    write(data: unknown): unknown {
-      queryClient.setQueryData(queryKey, data);
+    /**
+     * Stores new data; returns what the cache holds (structurally shared with the previous data).
+     * `shared`: every document in `data` is one the cache holds or was shared with the one it
+     * replaces already (a live query's events), so the cache stores it as it is.
+     */
+    write(data: unknown, shared = false): unknown {
+      preShared = shared ? data : undefined;
+      try {
+        // What setQueryData does once it has found the entry (data is never undefined here).
+        const entry = query();
+        if (entry) return entry.setData(data, { manual: true });
+        queryClient.setQueryData(queryKey, data);
+      } finally {
+        preShared = undefined;
+      }
       return queryClient.getQueryData(queryKey);
     },
 

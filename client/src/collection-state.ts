@@ -1,21 +1,40 @@
+import { EventMemory } from './event-memory';
+import type { Version } from './journal';
+import { ListIndex } from './list-index';
 import type { ContentAction, DatabaseOrder, EventMeta, StrapiDocument } from './protocol';
 import type { Pagination } from './rest';
 import { canSort, createDatabaseComparator, sameSortKey } from './sort';
 import type { SortField } from './sort';
+import { scanInsertionIndex, searchInsertionIndex, viewWithout, withInserted, withMoved, withRemoved, withReplaced } from './sorted-list';
+import type { Compare } from './sorted-list';
 
 /**
  * The pure core of a live query: what it holds, and what one event does to it. No I/O here; the
  * caller reads REST when the outcome says `refetch`.
+ *
+ * Immutable outside, mutable inside: `items` is a new array whenever the list changes (one copy
+ * per event, what an immutable list costs), while what is known about the order of events and
+ * where each document is lives in a {@link Tracker} that the states of one query share and that
+ * each step updates in place. Each state still means what it meant: the tracker's memory is
+ * journaled (each state holds its version, and an older state used again brings its version
+ * back), and its index follows whichever list it is asked about (indexing a list anew costs one
+ * pass). Used in a line, as a live query does, a step costs what its event changes.
  */
 export interface CollectionState<T extends StrapiDocument> {
   /** The documents, in the query's order. */
   readonly items: readonly T[];
   /** For a paginated query: the page's `meta.pagination`, kept current by the events. */
   readonly pagination: Pagination | undefined;
-  /** Per documentId, the `meta.ts` of the last event applied: an older one is stale. */
-  readonly clocks: ReadonlyMap<string, number>;
-  /** Recent event ids, oldest first: an event seen twice is applied once. */
-  readonly seen: readonly string[];
+  /** Per-document clocks, recent event ids, and an index of `items`: private to this module. */
+  readonly tracker: Tracker<T>;
+  /** The version of the tracker's memory this state knows. */
+  readonly version: Version;
+}
+
+/** The mutable bookkeeping behind a query's states (see {@link CollectionState}). */
+export interface Tracker<T extends StrapiDocument> {
+  readonly memory: EventMemory;
+  readonly index: ListIndex<T>;
 }
 
 /** An event for this query, its document already in the query's REST shape. */
@@ -55,34 +74,72 @@ export interface StateOptions {
   page?: { page: number; pageSize: number };
 }
 
-const SEEN_LIMIT = 2000;
-
 export function emptyState<T extends StrapiDocument>(): CollectionState<T> {
-  return { items: [], pagination: undefined, clocks: new Map(), seen: [] };
+  const tracker: Tracker<T> = { memory: new EventMemory(), index: new ListIndex<T>() };
+  return { items: [], pagination: undefined, tracker, version: tracker.memory.commit() };
+}
+
+/** The state's tracker, brought to the state: its memory at the state's version, its index on the state's list. */
+function trackerOf<T extends StrapiDocument>(state: CollectionState<T>): Tracker<T> {
+  const { tracker } = state;
+  tracker.memory.checkout(state.version);
+  // An older state's list (its memory, brought back, already sorts the clocks by it), or a copy.
+  if (!tracker.index.describes(state.items)) tracker.index.rebuild(state.items);
+  return tracker;
+}
+
+/** The next state: what the tracker holds now. */
+function advance<T extends StrapiDocument>(tracker: Tracker<T>, items: readonly T[], pagination: Pagination | undefined): CollectionState<T> {
+  return { items, pagination, tracker, version: tracker.memory.commit() };
 }
 
 /** The state after a REST read: its documents, with what is known about event order kept. */
 export function fromFetch<T extends StrapiDocument>(state: CollectionState<T>, items: readonly T[], pagination: Pagination | undefined): CollectionState<T> {
-  return { ...state, items, pagination };
+  const { tracker } = state;
+  tracker.memory.checkout(state.version);
+  tracker.index.rebuild(items);
+  tracker.memory.reconcile((documentId) => tracker.index.has(documentId));
+  return advance(tracker, items, pagination);
+}
+
+/**
+ * The same state holding `items`, the same documents in the same places as other objects (the
+ * cache's structurally shared copies of them); `state` itself if they are not.
+ */
+export function withSharedItems<T extends StrapiDocument>(state: CollectionState<T>, items: readonly T[]): CollectionState<T> {
+  const tracker = trackerOf(state);
+  if (items === state.items || !tracker.index.adopt(items)) return state;
+  return { ...state, items };
 }
 
 /** Records an event without applying it: a REST read that started after it arrived includes it. */
 export function recordEvent<T extends StrapiDocument>(state: CollectionState<T>, meta: EventMeta): CollectionState<T> {
-  if (state.seen.includes(meta.eventId)) return state;
-  return withClock(withSeen(state, meta.eventId), meta);
+  const tracker = trackerOf(state);
+  if (tracker.memory.hasSeen(meta.eventId)) return state;
+  tracker.memory.see(meta.eventId);
+  tracker.memory.record(meta.documentId, meta.ts, tracker.index.has(meta.documentId));
+  return advance(tracker, state.items, state.pagination);
 }
 
-function withSeen<T extends StrapiDocument>(state: CollectionState<T>, eventId: string): CollectionState<T> {
-  const seen = state.seen.length >= SEEN_LIMIT ? [...state.seen.slice(state.seen.length - SEEN_LIMIT + 1), eventId] : [...state.seen, eventId];
-  return { ...state, seen };
+/** Whether the event's id was seen (applied, dropped as stale, or included in a read). */
+export function isDuplicate<T extends StrapiDocument>(state: CollectionState<T>, meta: EventMeta): boolean {
+  return trackerOf(state).memory.hasSeen(meta.eventId);
 }
 
-function withClock<T extends StrapiDocument>(state: CollectionState<T>, meta: EventMeta): CollectionState<T> {
-  const held = state.clocks.get(meta.documentId);
-  if (held !== undefined && held >= meta.ts) return state;
-  const clocks = new Map(state.clocks);
-  clocks.set(meta.documentId, meta.ts);
-  return { ...state, clocks };
+/** Whether an event of the same document with a later `meta.ts` was seen. */
+export function isStale<T extends StrapiDocument>(state: CollectionState<T>, meta: EventMeta): boolean {
+  const clock = trackerOf(state).memory.clock(meta.documentId);
+  return clock !== undefined && meta.ts < clock;
+}
+
+/** The document the state holds with this documentId, if any. */
+export function heldDocument<T extends StrapiDocument>(state: CollectionState<T>, documentId: string): T | undefined {
+  return trackerOf(state).index.get(documentId);
+}
+
+/** What the state holds besides its documents: per-document clocks and remembered event ids. */
+export function heldCounts<T extends StrapiDocument>(state: CollectionState<T>): { clocks: number; eventIds: number } {
+  return trackerOf(state).memory.size;
 }
 
 const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
@@ -99,74 +156,121 @@ function isOlder(next: StrapiDocument, held: StrapiDocument, meta: EventMeta): b
   return !Number.isNaN(a) && !Number.isNaN(b) && a < b;
 }
 
-type Compare = (a: unknown, b: unknown) => number | undefined;
+/** The database's order for these options, one comparator per sort and order (the index checks the list against it once). */
+const comparators = new WeakMap<readonly SortField[], Map<string, Compare>>();
 
-/**
- * Where a document goes among `items` (which must not contain it): before the first that sorts
- * after it. Undefined when a comparison on the way depends on the database's collation.
- */
-function insertionIndex<T>(items: readonly T[], document: T, compare: Compare): number | undefined {
-  for (let i = 0; i < items.length; i++) {
-    const order = compare(document, items[i]);
-    if (order === undefined) return undefined;
-    if (order < 0) return i;
-  }
-  return items.length;
+function comparatorFor(options: StateOptions): Compare {
+  const key = options.order ? `${options.order.text} ${options.order.nulls}` : '';
+  let bySort = comparators.get(options.sort);
+  if (!bySort) comparators.set(options.sort, (bySort = new Map()));
+  let compare = bySort.get(key);
+  if (!compare) bySort.set(key, (compare = createDatabaseComparator(options.sort, options.order)));
+  return compare;
 }
 
-const replaceAt = <T>(items: readonly T[], index: number, document: T): T[] => items.map((item, i) => (i === index ? document : item));
+/** How places are found in a list: the comparator, and whether bisection finds what a scan would. */
+interface Placement {
+  compare: Compare;
+  /**
+   * The list is in the comparator's order and the comparator always decides (binary text): then
+   * "sorts after the document" is false up to a point and true from there. Under a collation the
+   * scan stays, as it must ask for a read whenever a comparison before the place is undecided.
+   */
+  bisect: boolean;
+}
 
-function insertAt<T>(items: readonly T[], index: number, document: T): T[] {
-  return [...items.slice(0, index), document, ...items.slice(index)];
+function placementFor<T extends StrapiDocument>(index: ListIndex<T>, options: StateOptions): Placement {
+  const compare = comparatorFor(options);
+  return { compare, bisect: (options.order?.text ?? 'binary') === 'binary' && index.ordered(compare) };
+}
+
+/**
+ * Where a document goes among `items` without the one at `skip` (-1: none): before the first
+ * that sorts after it. Undefined when a comparison on the way depends on the database's collation.
+ */
+function insertionIndex<T>(items: readonly T[], skip: number, document: T, { compare, bisect }: Placement): number | undefined {
+  const view = viewWithout(items, skip);
+  return bisect ? searchInsertionIndex(view, document, compare) : scanInsertionIndex(view, document, compare);
 }
 
 function withTotal(pagination: Pagination, total: number): Pagination {
   return { ...pagination, total, pageCount: Math.ceil(total / pagination.pageSize) };
 }
 
+/** What an event does to the list: the outcome, and the new list when it changes. */
+interface Change<T> {
+  outcome: Outcome;
+  edit?: {
+    items: readonly T[];
+    pagination: Pagination | undefined;
+    /** Documents that left the list (a replaced version counts as leaving), and those that came in. */
+    removed: readonly T[];
+    added: readonly T[];
+  };
+}
+
+const UNCHANGED: Change<never> = { outcome: 'unchanged' };
+const STALE: Change<never> = { outcome: 'stale' };
+const REFETCH: Change<never> = { outcome: 'refetch' };
+/** The event's document is the very object held: nothing to change. */
+const SAME: Change<never> = { outcome: 'applied' };
+
 /**
  * Applies one event. Stale and duplicate events are dropped: by event id; by `meta.ts` per
  * document (so create and delete order correctly across the document's absence, even when a
  * re-publish carries an older `updatedAt`); and, for a document that is held, by `updatedAt` (the
- * race between a REST read and the events buffered while it ran).
+ * race between a REST read and the events buffered while it ran). Event ids and clocks are
+ * remembered within the bounds of {@link EventMemory}.
  * Called as `applyEvent(state, { action: 'update', document, meta }, { sort: parseSort('title') })`,
- * it returns the next state and what the event did (`outcome`).
+ * it returns the next state and what the event did (`outcome`); `state` must not be advanced again.
  */
 export function applyEvent<T extends StrapiDocument>(
   state: CollectionState<T>,
   event: QueryEvent<T>,
   options: StateOptions,
 ): { state: CollectionState<T>; outcome: Outcome } {
+  const tracker = trackerOf(state);
+  const { memory, index } = tracker;
   const { meta } = event;
-  if (state.seen.includes(meta.eventId)) return { state, outcome: 'duplicate' };
-  const clock = state.clocks.get(meta.documentId);
-  if (clock !== undefined && meta.ts < clock) return { state: withSeen(state, meta.eventId), outcome: 'stale' };
-  const recorded = withClock(withSeen(state, meta.eventId), meta);
-  const result = options.page ? applyToPage(recorded, event, options, options.page) : applyToList(recorded, event, options);
-  return result;
+  if (memory.hasSeen(meta.eventId)) return { state, outcome: 'duplicate' };
+  memory.see(meta.eventId);
+  const clock = memory.clock(meta.documentId);
+  if (clock !== undefined && meta.ts < clock) return { state: advance(tracker, state.items, state.pagination), outcome: 'stale' };
+  const placement = placementFor(index, options);
+  const { outcome, edit } = options.page ? pageChange(state, index, event, options, options.page, placement) : listChange(state, index, event, options, placement);
+  if (edit) index.changed(edit.items, edit.removed, edit.added, placement.compare);
+  memory.record(meta.documentId, meta.ts, index.has(meta.documentId));
+  // Pushed off a page by the event's document: its clock joins those of documents not held.
+  if (edit) for (const { documentId } of edit.removed) if (documentId !== meta.documentId) memory.left(documentId);
+  return { state: advance(tracker, edit ? edit.items : state.items, edit ? edit.pagination : state.pagination), outcome };
 }
 
-function applyToList<T extends StrapiDocument>(
+function listChange<T extends StrapiDocument>(
   state: CollectionState<T>,
+  index: ListIndex<T>,
   { action, document, meta }: QueryEvent<T>,
   options: StateOptions,
-): { state: CollectionState<T>; outcome: Outcome } {
-  const index = state.items.findIndex((item) => item.documentId === meta.documentId);
+  placement: Placement,
+): Change<T> {
+  const { items, pagination } = state;
+  const held = index.get(meta.documentId);
   if (action === 'delete') {
-    if (index === -1) return { state, outcome: 'unchanged' };
-    return { state: { ...state, items: state.items.filter((_, i) => i !== index) }, outcome: 'applied' };
+    if (!held) return UNCHANGED;
+    return { outcome: 'applied', edit: { items: withRemoved(items, index.indexOf(held, placement.compare)), pagination, removed: [held], added: [] } };
   }
-  if (!document) return { state, outcome: 'unchanged' };
-  if (index !== -1 && isOlder(document, state.items[index]!, meta)) return { state, outcome: 'stale' };
-  if (!canSort(document, options.sort)) return { state, outcome: 'refetch' };
+  if (!document) return UNCHANGED;
+  if (held && isOlder(document, held, meta)) return STALE;
+  if (!canSort(document, options.sort)) return REFETCH;
   // Same sort values: same place, with no comparison (none a collation could decide).
-  if (index !== -1 && sameSortKey(document, state.items[index], options.sort)) {
-    return { state: { ...state, items: replaceAt(state.items, index, document) }, outcome: 'applied' };
+  if (held && sameSortKey(document, held, options.sort)) {
+    if (document === held) return SAME;
+    return { outcome: 'applied', edit: { items: withReplaced(items, index.indexOf(held, placement.compare), document), pagination, removed: [held], added: [document] } };
   }
-  const rest = index === -1 ? state.items : state.items.filter((_, i) => i !== index);
-  const at = insertionIndex(rest, document, createDatabaseComparator(options.sort, options.order));
-  if (at === undefined) return { state, outcome: 'refetch' };
-  return { state: { ...state, items: insertAt(rest, at, document) }, outcome: 'applied' };
+  const from = held ? index.indexOf(held, placement.compare) : -1;
+  const to = insertionIndex(items, from, document, placement);
+  if (to === undefined) return REFETCH;
+  const next = from === -1 ? withInserted(items, to, document) : withMoved(items, from, to, document);
+  return { outcome: 'applied', edit: { items: next, pagination, removed: held ? [held] : [], added: [document] } };
 }
 
 /**
@@ -178,16 +282,16 @@ function applyToList<T extends StrapiDocument>(
  * page. Whatever changes the count with no way to tell whether the read counted it (an enter or
  * leave past the page), or moves a document across the edge of a later page, reads the page again.
  */
-function applyToPage<T extends StrapiDocument>(
+function pageChange<T extends StrapiDocument>(
   state: CollectionState<T>,
+  index: ListIndex<T>,
   { action, document, meta, ambiguous }: QueryEvent<T>,
   options: StateOptions,
   page: { page: number; pageSize: number },
-): { state: CollectionState<T>; outcome: Outcome } {
+  placement: Placement,
+): Change<T> {
   const { items, pagination } = state;
-  const index = items.findIndex((item) => item.documentId === meta.documentId);
-  const held = index === -1 ? undefined : items[index];
-  const compare = createDatabaseComparator(options.sort, options.order);
+  const held = index.get(meta.documentId);
   const pageSize = pagination?.pageSize ?? page.pageSize;
   const isFirst = page.page === 1;
   const isLast = pagination ? page.page >= pagination.pageCount : items.length < pageSize;
@@ -195,39 +299,49 @@ function applyToPage<T extends StrapiDocument>(
   const whole = isFirst && pagination !== undefined && pagination.total <= items.length;
 
   if (action === 'delete') {
-    if (!held) return { state, outcome: whole ? 'unchanged' : 'refetch' };
-    if (ambiguous || !whole) return { state, outcome: 'refetch' }; // a later document moves up, or the count is unsure
-    const next = items.filter((_, i) => i !== index);
-    return { state: { ...state, items: next, pagination: withTotal(pagination!, Math.max(0, pagination!.total - 1)) }, outcome: 'applied' };
+    if (!held) return whole ? UNCHANGED : REFETCH;
+    if (ambiguous || !whole) return REFETCH; // a later document moves up, or the count is unsure
+    const next = withRemoved(items, index.indexOf(held, placement.compare));
+    return { outcome: 'applied', edit: { items: next, pagination: withTotal(pagination!, Math.max(0, pagination!.total - 1)), removed: [held], added: [] } };
   }
-  if (!document) return { state, outcome: held ? 'refetch' : 'unchanged' };
-  if (!canSort(document, options.sort)) return { state, outcome: 'refetch' };
+  if (!document) return held ? REFETCH : UNCHANGED;
+  if (!canSort(document, options.sort)) return REFETCH;
 
   if (held) {
-    if (isOlder(document, held, meta)) return { state, outcome: 'stale' };
-    if (sameSortKey(document, held, options.sort)) return { state: { ...state, items: replaceAt(items, index, document) }, outcome: 'applied' };
-    const rest = items.filter((_, i) => i !== index);
-    const at = insertionIndex(rest, document, compare);
-    if (at === undefined) return { state, outcome: 'refetch' };
-    const staysInside = (at > 0 || isFirst) && (at < rest.length || isLast);
-    if (!staysInside) return { state, outcome: 'refetch' };
-    return { state: { ...state, items: insertAt(rest, at, document) }, outcome: 'applied' };
+    if (isOlder(document, held, meta)) return STALE;
+    if (sameSortKey(document, held, options.sort)) {
+      if (document === held) return SAME;
+      return { outcome: 'applied', edit: { items: withReplaced(items, index.indexOf(held, placement.compare), document), pagination, removed: [held], added: [document] } };
+    }
+    const from = index.indexOf(held, placement.compare);
+    const at = insertionIndex(items, from, document, placement);
+    if (at === undefined) return REFETCH;
+    const staysInside = (at > 0 || isFirst) && (at < items.length - 1 || isLast);
+    if (!staysInside) return REFETCH;
+    return { outcome: 'applied', edit: { items: withMoved(items, from, at, document), pagination, removed: [held], added: [document] } };
   }
 
   // Not on this page. Only page 1 can place it: whatever is not on it comes after it.
-  if (!isFirst || !pagination || ambiguous) return { state, outcome: 'refetch' };
-  const at = insertionIndex(items, document, compare);
-  if (at === undefined) return { state, outcome: 'refetch' };
+  if (!isFirst || !pagination || ambiguous) return REFETCH;
+  const at = insertionIndex(items, -1, document, placement);
+  if (at === undefined) return REFETCH;
   if (action === 'update') {
-    if (items.length < pageSize) return { state, outcome: 'refetch' }; // it should have been here
-    if (at >= pageSize) return { state, outcome: 'unchanged' }; // after the page before and after
-    return { state: { ...state, items: insertAt(items, at, document).slice(0, pageSize) }, outcome: 'applied' };
+    if (items.length < pageSize) return REFETCH; // it should have been here
+    if (at >= pageSize) return UNCHANGED; // after the page before and after
+  } else if (at >= pageSize) {
+    // An enter past the page: the count is unsure.
+    return REFETCH;
   }
-  // An enter onto the page: if the read had counted it, the read would hold it (or a later
-  // event of it follows and corrects this). An enter past the page: the count is unsure.
-  if (at >= pageSize) return { state, outcome: 'refetch' };
+  // An enter onto the page: if the read had counted it, the read would hold it (or a later event
+  // of it follows and corrects this). A move onto it from a later page: the count stays.
+  const inserted = withInserted(items, at, document);
   return {
-    state: { ...state, items: insertAt(items, at, document).slice(0, pageSize), pagination: withTotal(pagination, pagination.total + 1) },
     outcome: 'applied',
+    edit: {
+      items: inserted.slice(0, pageSize),
+      pagination: action === 'update' ? pagination : withTotal(pagination, pagination.total + 1),
+      removed: inserted.slice(pageSize),
+      added: [document],
+    },
   };
 }

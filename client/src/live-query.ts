@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/query-core';
 import { createCacheEntry } from './cache-entry';
 import type { CacheEntry } from './cache-entry';
-import { applyEvent, emptyState, fromFetch, recordEvent } from './collection-state';
+import { applyEvent, emptyState, fromFetch, heldDocument, isDuplicate, isStale, recordEvent, withSharedItems } from './collection-state';
 import type { CollectionState, Outcome } from './collection-state';
 import { LiveError, toLiveError } from './live-error';
 import { toLiveResult } from './live-result';
@@ -16,6 +16,7 @@ import { createRereadScheduler } from './reread';
 import { concernsQuery } from './related';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
+import { shareDocument } from './structural-sharing';
 import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
 
 interface Queued {
@@ -85,6 +86,17 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private waiters: (() => void)[] = [];
   /** The items last written to the cache. */
   private written: readonly T[] | undefined;
+  /** What the cache held after the last write (the items, or for one document that document). */
+  private cached: unknown;
+  /**
+   * The items are the cache's own documents, or documents of events already shared with them (see
+   * apply): the cache has nothing to compare on the next write. Not after a REST read.
+   */
+  private sharedWithCache = false;
+  /** Events arrived and a microtask will apply them, all together (see onEvent). */
+  private pumpScheduled = false;
+  /** Applied events changed the list since it was last published. */
+  private changed = false;
   /** The data was dropped (access refused): the snapshot and the cache show none. */
   private cleared = false;
   /** The query does not fit its type's kind: an error for good, holding no server subscription. */
@@ -94,7 +106,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.query = options.query;
     this.rest = options.rest;
     this.registry = options.registry;
-    this.cache = createCacheEntry(options.queryClient, options.query.queryKey);
+    this.cache = createCacheEntry(options.queryClient, options.query.queryKey, options.query.queryHash);
     this.logger = options.logger;
     this.plan = planPopulate(this.query.rest.populate as PopulateInput | undefined);
     this.store = createStore<LiveResult<unknown>>(LiveQuery.peek(options.queryClient, this.query), (error) =>
@@ -122,6 +134,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   stop(): void {
+    this.applyQueued();
     this.generation += 1;
     this.reread.cancel();
     this.fetchingList = false;
@@ -137,15 +150,18 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   /** Reads the query again over REST (events meanwhile are queued and applied on top). */
   refetch(): Promise<void> {
+    this.applyQueued();
     if (!this.restInfo) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.waiters.push(resolve));
     void this.readList();
     return done;
   }
 
-  // SubscriptionConsumer
+  // SubscriptionConsumer. Each entry point but onEvent first applies the events queued this tick,
+  // so that what it does follows them, as it did when each event was applied on arrival.
 
   onActive(rest: RestInfo, order?: DatabaseOrder): void {
+    this.applyQueued();
     const refusal = wrongKind(this.query, rest);
     if (refusal) {
       this.refuse(refusal);
@@ -164,15 +180,28 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.queue.push({ document, meta, duringFetch: this.fetchingList });
     // A read is about to start: this event is part of the burst it reads (and puts it off a little).
     if (this.reread.pending) this.reread.request();
+    // The events of one tick (a burst off the socket) are applied together, in a microtask: one
+    // cache write, one snapshot and one notification for all of them, with the same end result.
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => this.applyQueued());
+  }
+
+  /** Applies the events queued this tick, if their microtask has not yet. */
+  private applyQueued(): void {
+    if (!this.pumpScheduled) return;
+    this.pumpScheduled = false;
     this.pump();
   }
 
   onOffline(): void {
+    this.applyQueued();
     this.online = false;
     this.publish();
   }
 
   onResync(): void {
+    this.applyQueued();
     if (this.loaded) void this.refetch();
   }
 
@@ -182,6 +211,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onRelated(info: RelatedInfo): void {
+    this.applyQueued();
     // Only a query it concerns reads again (see concernsQuery): once for a burst, like other re-reads.
     if (!this.loaded || !concernsQuery(info, this.query.uid, this.state.items, this.populates)) return;
     this.busy = true;
@@ -189,12 +219,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onRecovered(): void {
+    this.applyQueued();
     this.online = true;
     if (this.readFailed) void this.readList();
     this.publish();
   }
 
   onConnectionError(error: LiveError): void {
+    this.applyQueued();
     // A query that has shown data keeps it (not live) while Socket.IO reconnects; one that has
     // read nothing yet says why it has nothing, instead of staying pending.
     if (this.loaded) return;
@@ -203,12 +235,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onError(error: LiveError): void {
+    this.applyQueued();
     this.error = error;
     // Refused or ended by the server: no events come for it.
     this.online = false;
     if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') {
       // The principal may not read this (any more): do not keep showing what another could.
       this.state = fromFetch(this.state, [], undefined);
+      this.sharedWithCache = false;
       this.loaded = false;
       this.written = undefined;
       this.cleared = true;
@@ -235,6 +269,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   private async readList(attempt = 1): Promise<void> {
+    this.applyQueued();
     const rest = this.restInfo;
     if (!rest) return;
     const generation = ++this.generation;
@@ -290,6 +325,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.readFailed = false;
     this.shape = learnShape(this.shape, items, this.plan);
     this.state = fromFetch(this.state, items, pagination);
+    this.sharedWithCache = false;
     this.fetchingList = false;
     this.busy = false;
     this.loaded = true;
@@ -307,15 +343,16 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     for (const resolve of waiters) resolve();
   }
 
-  /** Applies queued events in order, one at a time (a REST read of one document may be needed). */
+  /**
+   * Applies queued events in order, one at a time (a REST read of one document may be needed),
+   * then publishes what they changed, once.
+   */
   private pump(): void {
     while (!this.busy && this.loaded && this.queue.length > 0) {
       const next = this.queue.shift()!;
       const { meta } = next;
       const action: ContentAction = meta.action;
-      if (this.state.seen.includes(meta.eventId)) continue;
-      const clock = this.state.clocks.get(meta.documentId);
-      if (clock !== undefined && meta.ts < clock) continue;
+      if (isDuplicate(this.state, meta) || isStale(this.state, meta)) continue;
       if (action === 'delete') {
         this.apply(next, null);
         continue;
@@ -330,6 +367,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       }
       this.readOne(next);
     }
+    if (!this.changed) return;
+    this.changed = false;
+    this.publish();
   }
 
   /** The event's document is not in this query's REST shape: read it as REST returns it. */
@@ -363,9 +403,13 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   private apply(event: Queued, document: T | null): void {
+    // Shared with the version it replaces, as the cache's structural sharing would (the whole of
+    // it, if nothing changed): the cache then has nothing left to compare (see publish).
+    const held = document ? heldDocument(this.state, event.meta.documentId) : undefined;
+    const shared = held && document ? shareDocument(held, document) : document;
     const { state, outcome } = applyEvent<T>(
       this.state,
-      { action: event.meta.action, document, meta: event.meta, ambiguous: event.duringFetch },
+      { action: event.meta.action, document: shared, meta: event.meta, ambiguous: event.duringFetch },
       { sort: this.query.sort, page: this.query.page, ...(this.order ? { order: this.order } : {}) },
     );
     this.logOutcome(event.meta, outcome);
@@ -376,7 +420,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       this.reread.request();
       return;
     }
-    if (outcome === 'applied') this.publish();
+    if (outcome === 'applied') this.changed = true;
   }
 
   private logOutcome(meta: EventMeta, outcome: Outcome): void {
@@ -396,11 +440,15 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     if (this.cleared) data = undefined;
     if (this.loaded && this.written !== this.state.items) {
       this.cleared = false;
-      data = this.cache.write(this.holdsOne ? (this.state.items[0] ?? null) : this.state.items);
-      // Hold what the cache holds (structurally shared): the next write then compares documents by
-      // identity instead of deeply, which after a re-read would be every document on every event.
-      const shared = this.holdsOne ? (data === null || data === undefined ? [] : [data]) : data;
-      if (Array.isArray(shared) && shared.length === this.state.items.length) this.state = { ...this.state, items: shared as typeof this.state.items };
+      // After events only, the cache holding what was last written: the documents are shared already.
+      const shared = this.sharedWithCache && this.cache.read() === this.cached;
+      data = this.cache.write(this.holdsOne ? (this.state.items[0] ?? null) : this.state.items, shared);
+      this.cached = data;
+      // Hold what the cache holds (structurally shared): events are then shared with the cache's
+      // own documents, and the next write has nothing to compare.
+      const items = this.holdsOne ? (data === null || data === undefined ? [] : [data]) : data;
+      if (Array.isArray(items)) this.state = withSharedItems(this.state, items as readonly T[]);
+      this.sharedWithCache = this.state.items === items;
       this.written = this.state.items;
     }
     if (this.error) this.cache.fail(this.error, this.cleared);

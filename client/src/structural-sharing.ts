@@ -25,6 +25,14 @@ export function shareDocuments<T>(previous: unknown, next: T): T {
     const same = shared.length === previous.length && shared.every((item, i) => item === previous[i]);
     return (same ? previous : shared) as T;
   }
+  return shareDocument(previous, next);
+}
+
+/**
+ * One document shared with the version it replaces (same documentId): the parts that did not change
+ * are the previous ones, and so is the whole when nothing changed. Anything else is `next` itself.
+ */
+export function shareDocument<T>(previous: unknown, next: T): T {
   if (documentIdOf(next) !== undefined && documentIdOf(previous) === documentIdOf(next)) return replaceEqualDeep(previous, next);
   return next;
 }
