@@ -1,6 +1,8 @@
 export { createLiveClient } from './live-client';
 export type { LiveClient, LiveClientOptions } from './live-client';
 export { LiveObserver } from './observers/live-observer';
+export { frameBatch, nextFrame } from './frame-batch';
+export type { FrameBatch, Schedule } from './frame-batch';
 export type { LiveErrorResult, LivePendingResult, LiveResult, LiveStatus, LiveSuccessResult } from './live-result';
 export { LiveError } from './live-error';
 export type { LiveErrorCode } from './live-error';

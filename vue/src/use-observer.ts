@@ -1,5 +1,6 @@
 import { computed, hasInjectionContext, inject, onScopeDispose, shallowRef, ssrContextKey, watch } from 'vue';
 import type { ComputedRef } from 'vue';
+import { frameBatch } from '@strapi-live/client';
 import type { LiveObserver, LiveResult } from '@strapi-live/client';
 
 /** Read-only refs over an observer's snapshot, one per field, plus the whole snapshot. */
@@ -22,7 +23,8 @@ export const isServerRendering = (): boolean => hasInjectionContext() && inject(
 
 /**
  * Subscribes to the observer `create()` returns, again whenever `key()` changes, and unsubscribes
- * when the effect scope (component) is disposed.
+ * when the effect scope (component) is disposed. The refs change at most once per animation frame
+ * (a list receiving 1,000 events a second renders at the screen's rate, every event applied).
  */
 export function useObserver<T>(key: () => string, create: () => LiveObserver<T>): LiveRefs<T> {
   const result = shallowRef<LiveResult<T>>(PENDING);
@@ -34,9 +36,14 @@ export function useObserver<T>(key: () => string, create: () => LiveObserver<T>)
         unsubscribe?.();
         const observer = create();
         result.value = observer.getCurrentResult();
-        unsubscribe = observer.subscribe(() => {
+        const batch = frameBatch(() => {
           result.value = observer.getCurrentResult();
         });
+        const stop = observer.subscribe(() => batch.notify());
+        unsubscribe = () => {
+          batch.cancel();
+          stop();
+        };
       },
       { immediate: true },
     );

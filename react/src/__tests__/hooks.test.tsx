@@ -183,6 +183,42 @@ describe('useLiveCollection', () => {
   });
 });
 
+describe('rendering under a stream of events', () => {
+  it('renders at most once per animation frame, and shows every event applied', async () => {
+    expect(typeof requestAnimationFrame).toBe('function');
+    const tag = newTag();
+    const docs = await Promise.all(['A', 'B', 'C', 'D'].map((title) => publish(title, tag)));
+    let renders = 0;
+    function Counted({ query }: { query: CollectionOptions }) {
+      const { data } = useLiveCollection<Article>(ARTICLE, query);
+      renders += 1;
+      return <ul>{data?.map((article) => <li key={article.documentId}>{article.title}</li>)}</ul>;
+    }
+    const client = newClient();
+    render(withClient(client, <Counted query={byTag(tag)} />));
+    await waitFor(() => expect(shownTitles()).toEqual(['A', 'B', 'C', 'D']));
+
+    // Count the frames while 60 updates arrive, each in its own task.
+    let frames = 0;
+    let counting = true;
+    const countFrame = () => {
+      frames += 1;
+      if (counting) requestAnimationFrame(countFrame);
+    };
+    requestAnimationFrame(countFrame);
+    renders = 0;
+    let events = 0;
+    client.socket.on('article:update', () => (events += 1));
+    for (let i = 0; i < 60; i += 1) await rename(docs[i % 4]!.documentId, `${'ABCD'[i % 4]}${i}`);
+    await waitFor(() => expect(shownTitles()).toEqual(['A56', 'B57', 'C58', 'D59']));
+    counting = false;
+    console.info(`60 updates: ${events} events, ${renders} renders over ${frames} animation frames`);
+    expect(events).toBe(60);
+    // At most one render per frame (plus the one that may be under way as counting starts).
+    expect(renders).toBeLessThanOrEqual(frames + 1);
+  });
+});
+
 describe('useLiveEntity', () => {
   it('renders one document, follows its updates, and shows null once it is deleted', async () => {
     const article = await publish('Entity one', newTag());

@@ -142,6 +142,42 @@ describe('useLiveCollection', () => {
   });
 });
 
+describe('rendering under a stream of events', () => {
+  it('renders at most once per animation frame, and shows every event applied', async () => {
+    expect(typeof requestAnimationFrame).toBe('function');
+    const tag = newTag();
+    const docs = await Promise.all(['A', 'B', 'C', 'D'].map((title) => publish(title, tag)));
+    let renders = 0;
+    const client = newClient();
+    const wrapper = mountWith(client, () => {
+      const { data } = useLiveCollection<Article>(ARTICLE, byTag(tag));
+      return () => {
+        renders += 1;
+        return h('ul', (data.value ?? []).map((a) => h('li', { key: a.documentId }, a.title)));
+      };
+    });
+    await eventually(() => expect(titles(wrapper)).toEqual(['A', 'B', 'C', 'D']));
+
+    // Count the frames while 60 updates arrive, each in its own task.
+    let frames = 0;
+    let counting = true;
+    const countFrame = () => {
+      frames += 1;
+      if (counting) requestAnimationFrame(countFrame);
+    };
+    requestAnimationFrame(countFrame);
+    renders = 0;
+    let events = 0;
+    client.socket.on('article:update', () => (events += 1));
+    for (let i = 0; i < 60; i += 1) await rename(docs[i % 4]!.documentId, `${'ABCD'[i % 4]}${i}`);
+    await eventually(() => expect(titles(wrapper)).toEqual(['A56', 'B57', 'C58', 'D59']));
+    counting = false;
+    console.info(`60 updates: ${events} events, ${renders} renders over ${frames} animation frames`);
+    expect(events).toBe(60);
+    expect(renders).toBeLessThanOrEqual(frames + 1);
+  });
+});
+
 describe('useLiveEntity', () => {
   it('shows the document a ref points to, and another when the ref changes', async () => {
     const one = await publish('Entity one', newTag());
