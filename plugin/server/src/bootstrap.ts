@@ -206,7 +206,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       if (!authenticated) return void socket.disconnect(true);
       socket.use(
         guard.messageRate((message) => {
-          tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message });
+          tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message }, metrics?.error);
         }),
       );
       sessions.attachOther(socket, authenticated);
@@ -233,7 +233,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     // Before any of its messages is looked at: its rate.
     socket.use(
       guard.messageRate((message) => {
-        tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message });
+        tellAndDisconnect(socket, { code: 'LIMIT_EXCEEDED', message }, metrics?.error);
       }),
     );
     socket.once('disconnect', guard.count(socket.handshake));

@@ -162,6 +162,13 @@ describe('metrics on', () => {
     const unauthorizedBefore = (await errors('UNAUTHORIZED')) ?? 0;
     await expect(connect(app.url, { auth: { strategy: 'jwt', token: 'not-a-jwt' } })).rejects.toHaveProperty('data.code', 'UNAUTHORIZED');
     expect(await errors('UNAUTHORIZED')).toBe(unauthorizedBefore + 1);
+
+    // The io:error a socket is sent just before the server disconnects it counts too.
+    const disconnectedBefore = (await errors('DISCONNECTED')) ?? 0;
+    const told = new Promise((resolve) => socket.once('io:error', resolve));
+    await app.strapi.$io.disconnectSocket(socket.id!, 'Bye');
+    expect(await told).toMatchObject({ code: 'DISCONNECTED', message: 'Bye' });
+    expect(await errors('DISCONNECTED')).toBe(disconnectedBefore + 1);
   });
 });
 

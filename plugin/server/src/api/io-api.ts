@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { tellAndDisconnect } from '../socket/last-word';
+import { metricsOf } from '../metrics/install-metrics';
 import type { IoServer } from '../socket/create-server';
 import type { Ack, EntitySubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
@@ -181,7 +182,7 @@ export function createIoApi({
       if (!socket) return false;
       const local = io.of('/').sockets.get(socketId);
       if (local) {
-        tellAndDisconnect(local, { code: 'DISCONNECTED', message: reason });
+        tellAndDisconnect(local, { code: 'DISCONNECTED', message: reason }, (code) => metricsOf(strapi)?.error(code));
         return true;
       }
       // Another node's: both go through the adapter, in this order.

@@ -111,7 +111,7 @@ export function createMetrics({ nodeId, read }: { nodeId: string; read: MetricsR
       // Another node's clock may run ahead of this one's: never a negative latency.
       latency.observe(Math.max(0, Date.now() - committedAt) / 1000);
     },
-    /** An error a client was sent: a failed ack or a connect_error. */
+    /** An error a client was sent: a failed ack, a connect_error, or the io:error before a disconnect. */
     error(code: ErrorCode): void {
       errors.inc({ code });
     },

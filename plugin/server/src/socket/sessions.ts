@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { tellAndDisconnect } from './last-word';
+import { metricsOf } from '../metrics/install-metrics';
 import type { IoServer, IoSocket } from './create-server';
 import type { AccessControl } from '../auth/access-control';
 import type { Audience } from './audience';
@@ -56,7 +57,7 @@ export function createSessions({
   }
 
   function end(socket: IoSocket, message: string): void {
-    tellAndDisconnect(socket, { code: 'UNAUTHORIZED', message });
+    tellAndDisconnect(socket, { code: 'UNAUTHORIZED', message }, (code) => metricsOf(strapi)?.error(code));
   }
 
   function armExpiry(socket: IoSocket, principal: Principal): void {
