@@ -7,10 +7,11 @@ import { LiveError, toLiveError } from './live-error';
 import { toLiveResult } from './live-result';
 import type { LiveResult } from './live-result';
 import type { Logger } from './logger';
-import { learnShape, planPopulate, project } from './projection';
+import { learnShape, planPopulate, project, samePopulateAsEvents } from './projection';
 import type { PopulatePlan, Shape } from './projection';
 import type { ContentAction, DatabaseOrder, EventMeta, RelatedInfo, RestInfo, StrapiDocument } from './protocol';
 import type { NormalizedQuery, PopulateInput } from './query-options';
+import { canonicalize } from './query-options';
 import type { Pagination, RestClient } from './rest';
 import { createRereadScheduler } from './reread';
 import { concernsQuery } from './related';
@@ -60,7 +61,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private readonly registry: SubscriptionRegistry;
   private readonly cache: CacheEntry;
   private readonly logger: Logger;
-  private readonly plan: PopulatePlan;
+  private plan: PopulatePlan;
   private readonly store;
 
   private state: CollectionState<T> = emptyState();
@@ -168,6 +169,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       return;
     }
     this.restInfo = rest;
+    // The server says what its events populate: a query that reads exactly that takes them as they are.
+    if (samePopulateAsEvents(this.query.rest, rest.populate, canonicalize)) this.plan = { kind: 'exact' };
+    else if (this.plan.kind === 'exact') this.plan = planPopulate(this.query.rest.populate as PopulateInput | undefined);
     this.order = order;
     this.online = true;
     this.synced = false;
@@ -207,7 +211,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   /** Whether REST reads of this query show related documents at all. */
   private get populates(): boolean {
-    return this.plan.kind === 'complex' || this.plan.keys.size > 0;
+    return this.plan.kind !== 'simple' || this.plan.keys.size > 0;
   }
 
   onRelated(info: RelatedInfo): void {

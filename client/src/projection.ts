@@ -14,8 +14,21 @@ export interface Shape {
   nested: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-/** How a query populates: `simple` relations (one level, no options), or anything else. */
-export type PopulatePlan = { kind: 'simple'; keys: ReadonlySet<string> } | { kind: 'complex' };
+/**
+ * How a query populates: `simple` relations (one level, no options), `exact`ly as the server's
+ * events do (see {@link samePopulateAsEvents}), or anything else.
+ */
+export type PopulatePlan = { kind: 'simple'; keys: ReadonlySet<string> } | { kind: 'exact' } | { kind: 'complex' };
+
+/**
+ * Whether a query's REST reads and the server's events have the same shape: the same populate as
+ * the server's (compared canonically) and no `fields`. Events then equal REST reads as they are
+ * (the server reads and sanitizes them as REST does, per reader), so no projection and no read.
+ */
+export function samePopulateAsEvents(rest: Record<string, unknown>, serverPopulate: unknown, canonical: (value: unknown) => unknown): boolean {
+  if (serverPopulate === undefined || rest.populate === undefined || rest.fields !== undefined) return false;
+  return JSON.stringify(canonical(rest.populate)) === JSON.stringify(canonical(serverPopulate));
+}
 
 export function planPopulate(populate: PopulateInput | undefined): PopulatePlan {
   if (populate === undefined) return { kind: 'simple', keys: new Set() };
@@ -71,6 +84,7 @@ function pick(source: Record<string, unknown>, keys: ReadonlySet<string>): Recor
  * projects to `{ documentId: 'a', id: 1, title: 'T' }`.
  */
 export function project<T extends StrapiDocument>(document: StrapiDocument, shape: Shape | undefined, plan: PopulatePlan): T | null {
+  if (plan.kind === 'exact') return document as T;
   if (!shape || plan.kind !== 'simple') return null;
   const top = pick(document, shape.keys);
   if (!top) return null;

@@ -120,6 +120,12 @@ export interface RestInfo {
   kind: 'collectionType' | 'singleType';
   draftAndPublish: boolean;
   localized: boolean;
+  /**
+   * The `populate` the server's events carry for this type (its config, REST syntax), absent when
+   * none. A query whose REST read uses exactly this populate and no `fields` gets events shaped
+   * exactly as its reads.
+   */
+  populate?: unknown;
 }
 
 /**

@@ -17,7 +17,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
       resolve: path.dirname(require.resolve('@strapi-live/plugin-io/package.json')),
       config: {
         contentTypes: [
-          { uid: 'api::article.article', populate: ['category', 'author'] },
+          // The example pages read articles with exactly this populate: their events need no REST read.
+          { uid: 'api::article.article', populate: { category: true, author: { populate: ['avatar'] } } },
           'api::category.category',
           'api::comment.comment',
           { uid: 'api::author.author', populate: ['avatar'] },

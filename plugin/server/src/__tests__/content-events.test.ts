@@ -92,7 +92,7 @@ describe('draft & publish: what a published-view reader receives', () => {
     });
     await settle(app.strapi, socket);
     const payload = received.find(({ event }) => event === 'article:create')?.args[0] as Record<string, unknown>;
-    const rest = (await (await fetch(`${app.url}/api/articles/${doc.documentId}?populate=category,author`)).json()) as { data: unknown };
+    const rest = (await (await fetch(`${app.url}/api/articles/${doc.documentId}?populate[category]=true&populate[author][populate][0]=avatar`)).json()) as { data: unknown };
     expect(payload).toEqual(rest.data);
     expect(payload.category).toMatchObject({ slug: 'news', name: 'News' });
     expect(JSON.stringify(received)).not.toContain('never-leak-this');

@@ -29,8 +29,8 @@ type Uid = typeof ARTICLE | typeof CATEGORY | typeof COMMENT;
 type View = 'published' | 'draft';
 
 /** The example's types as REST serves them; `populate` is the io config's (examples/strapi-app/config/plugins.ts). */
-const TYPES: Record<Uid, { singular: string; plural: string; draftAndPublish: boolean; populate?: string }> = {
-  [ARTICLE]: { singular: 'article', plural: 'articles', draftAndPublish: true, populate: 'category,author' },
+const TYPES: Record<Uid, { singular: string; plural: string; draftAndPublish: boolean; populate?: string | Record<string, unknown> }> = {
+  [ARTICLE]: { singular: 'article', plural: 'articles', draftAndPublish: true, populate: { category: true, author: { populate: ['avatar'] } } },
   [CATEGORY]: { singular: 'category', plural: 'categories', draftAndPublish: false },
   [COMMENT]: { singular: 'comment', plural: 'comments', draftAndPublish: false },
 };

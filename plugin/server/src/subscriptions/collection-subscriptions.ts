@@ -183,6 +183,7 @@ export function createCollectionSubscriptions({
       kind: type.kind,
       draftAndPublish: type.draftAndPublish,
       localized: type.localized,
+      ...(type.populate !== undefined ? { populate: type.populate } : {}),
     };
   }
 
