@@ -40,7 +40,16 @@ describe('subscribe', () => {
       success: true,
       id: expect.any(String),
       uid: ARTICLE,
-      rest: { path: '/api/articles', singularName: 'article', pluralName: 'articles', kind: 'collectionType', draftAndPublish: true, localized: false },
+      // `populate`: what the events carry (the example's config), so that a query reading exactly that takes them as they are.
+      rest: {
+        path: '/api/articles',
+        singularName: 'article',
+        pluralName: 'articles',
+        kind: 'collectionType',
+        draftAndPublish: true,
+        localized: false,
+        populate: { category: true, author: { populate: ['avatar'] } },
+      },
       // What the SDK orders a sort by. SQLite: text by code point, NULL lowest. PostgreSQL: NULL
       // highest, text as its collation (database-order.test.ts; ICU in the client's convergence test).
       order: process.env.STRAPI_TEST_DATABASE === 'postgres' ? { text: expect.stringMatching(/^(binary|collation)$/), nulls: 'last' } : { text: 'binary', nulls: 'first' },
