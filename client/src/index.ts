@@ -73,4 +73,5 @@ export type {
   RestInfo,
   ServerToClientEvents,
   StrapiDocument,
+  SubscribeRequest,
 } from './protocol';

@@ -128,7 +128,8 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   start(): void {
     if (this.release || this.refused) return;
     this.cache.hold();
-    const release = this.registry.acquire(this.query.server, this.query.serverHash, this);
+    // Its populate, so that the server tells this socket of changes to what the reads show populated.
+    const release = this.registry.acquire(this.query.server, this.query.serverHash, this, this.query.rest.populate);
     // An active subscription answers at once (onActive during acquire): refused already, hold nothing.
     if (this.refused) release();
     else this.release = release;

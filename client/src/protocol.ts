@@ -111,6 +111,23 @@ export interface CollectionQuery {
   locale?: string;
 }
 
+/**
+ * The `subscribe` payload: a {@link CollectionQuery} (the subscription's identity) plus what the
+ * REST reads it serves populate, so that the server sends `io:related` only to the sockets that show
+ * the changed document populated.
+ */
+export interface SubscribeRequest extends CollectionQuery {
+  /**
+   * The REST `populate` values of the reads this subscription serves, each in any form REST accepts
+   * (`'*'`, `'a,b'`, `['a', 'b.c']`, `{ a: true, b: { populate: ..., fields: [...] } }`, dynamic zones'
+   * `on`); omitted when none populates anything. At most 16 values and 4,000 bytes of JSON, else
+   * `INVALID_QUERY`. Not part of the identity: subscribing again to the same query with more
+   * populates returns the same `id` and widens what the socket is told (the server unions them;
+   * nothing narrows it before `unsubscribe` or a new session). Unknown attribute names are ignored.
+   */
+  populates?: unknown[];
+}
+
 /** How to read a content type over REST, so that no client guesses a plural name. */
 export interface RestInfo {
   /** Path of the collection, with the app's REST prefix, e.g. `/api/articles`. */
@@ -207,7 +224,7 @@ export interface ClientToServerEvents {
   'subscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
   'unsubscribe-entity': (payload: EntitySubscriptionPayload, ack?: AckCallback<EntitySubscriptionAck>) => void;
   /** Subscribes to the documents of a type that match a query; events carry `meta.subscription`. */
-  subscribe: (query: CollectionQuery, ack?: AckCallback<CollectionSubscriptionAck>) => void;
+  subscribe: (query: SubscribeRequest, ack?: AckCallback<CollectionSubscriptionAck>) => void;
   /** Ends a collection subscription (by the id `subscribe` returned, or by the same query). */
   unsubscribe: (payload: { id: string } | CollectionQuery, ack?: AckCallback<{ id: string }>) => void;
   /** A round trip: acknowledged once every message the server sent before it has been sent. */

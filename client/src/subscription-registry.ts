@@ -1,7 +1,8 @@
 import type { Connection } from './connection';
 import { LiveError, isServerErrorCode } from './live-error';
 import type { Logger } from './logger';
-import type { CollectionQuery, CollectionSubscriptionAck, DatabaseOrder, EventMeta, RelatedInfo, RestInfo } from './protocol';
+import type { CollectionQuery, CollectionSubscriptionAck, DatabaseOrder, EventMeta, RelatedInfo, RestInfo, SubscribeRequest } from './protocol';
+import { canonicalize } from './query-options';
 
 /** What a server subscription tells the live queries that share it. */
 export interface SubscriptionConsumer {
@@ -30,6 +31,16 @@ interface Entry {
   hash: string;
   query: CollectionQuery;
   consumers: Set<SubscriptionConsumer>;
+  /**
+   * The distinct REST populates of the consumers so far, by canonical JSON, sent as `populates`
+   * so that the server tells this socket of changes to what they show populated. Never shrinks:
+   * the server only ever widens them, so a consumer leaving has nothing to send.
+   */
+  populates: Map<string, unknown>;
+  /** How many of {@link populates} the subscribe in flight or last acknowledged carried. */
+  sent: number;
+  /** A subscribe that only adds populates is in flight (never two subscribes of one entry at once). */
+  widening: boolean;
   state: 'idle' | 'subscribing' | 'active' | 'failed';
   /** Bumped on each attempt, so a late acknowledgement of an earlier one is ignored. */
   attempt: number;
@@ -41,6 +52,9 @@ interface Entry {
 }
 
 const PENDING_LIMIT = 1000;
+/** The server's limits on `populates` (plugin/server/src/subscriptions/populated-types.ts). */
+const MAX_POPULATES = 16;
+const MAX_POPULATES_BYTES = 4000;
 
 /**
  * Server subscriptions, shared and reference-counted: queries that differ only in REST options
@@ -86,6 +100,59 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     );
   }
 
+  /**
+   * Adds a consumer's populate to its entry; true when the server has not been sent it yet. Past
+   * the server's limits one is left out with a warning (the server would refuse the whole
+   * subscribe, and every observer of it with it): that read is not told of related changes.
+   */
+  function remember(entry: Entry, populate: unknown): boolean {
+    if (populate === undefined) return false;
+    const key = JSON.stringify(canonicalize(populate));
+    if (entry.populates.has(key)) return false;
+    const bytes = [...entry.populates.keys()].reduce((sum, known) => sum + known.length + 1, key.length + 2);
+    if (entry.populates.size >= MAX_POPULATES || bytes > MAX_POPULATES_BYTES) {
+      logger.warn(`${entry.query.uid}: more than ${MAX_POPULATES} populates or ${MAX_POPULATES_BYTES} bytes of them on one query; reads populating ${key.slice(0, 80)} will not be told of related changes`);
+      return false;
+    }
+    entry.populates.set(key, populate);
+    return true;
+  }
+
+  /** The payload of a subscribe of the entry with every populate so far (recorded as sent). */
+  function subscribePayload(entry: Entry): SubscribeRequest {
+    entry.sent = entry.populates.size;
+    return entry.sent === 0 ? entry.query : { ...entry.query, populates: [...entry.populates.values()] };
+  }
+
+  /**
+   * Tells the server of populates brought by consumers after the entry was subscribed. The id and
+   * what the server sends do not change, so the consumers (already reading) are not told anything.
+   */
+  function widen(entry: Entry): void {
+    // Not after a release (a consumer refused in onActive releases at once): it would subscribe again.
+    if (closed || entries.get(entry.hash) !== entry || entry.state !== 'active' || !connection.connected) return;
+    if (entry.widening || entry.sent === entry.populates.size) return;
+    const attempt = entry.attempt;
+    const confirmed = entry.sent;
+    entry.widening = true;
+    const settle = (failure?: string) => {
+      entry.widening = false;
+      // Released, or subscribed anew (a new session) with every populate.
+      if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) return;
+      if (failure === undefined) {
+        widen(entry); // populates brought while this was in flight
+        return;
+      }
+      entry.sent = confirmed; // sent again by the next widening or recovered connect
+      // Lost with the connection is not worth a warning (as for a first subscribe): the reconnect sends them.
+      if (connection.connected) logger.warn(`subscribe ${entry.query.uid} with more populates failed: ${failure}`);
+    };
+    connection.request<CollectionSubscriptionAck>('subscribe', subscribePayload(entry), ackTimeout).then(
+      (response) => settle(response.success ? undefined : response.error.message),
+      (error: LiveError) => settle(error.message),
+    );
+  }
+
   function subscribe(entry: Entry): void {
     clearTimeout(entry.retry);
     if (closed) return;
@@ -95,7 +162,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
     }
     const attempt = ++entry.attempt;
     entry.state = 'subscribing';
-    connection.request<CollectionSubscriptionAck>('subscribe', entry.query, ackTimeout).then(
+    connection.request<CollectionSubscriptionAck>('subscribe', subscribePayload(entry), ackTimeout).then(
       (response) => {
         if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) {
           // Released while in flight. If the same query was acquired again meanwhile, its own
@@ -123,6 +190,7 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
           for (const { document, meta } of claimed) consumer.onEvent(document, meta);
           consumer.onActive(response.rest, response.order);
         }
+        widen(entry); // populates of consumers that joined while this was in flight
       },
       (error: LiveError) => {
         if (entries.get(entry.hash) !== entry || entry.attempt !== attempt) return;
@@ -207,8 +275,10 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
       for (const id of releasedOffline) unsubscribe(id);
       releasedOffline.clear();
       for (const entry of entries.values()) {
-        if (entry.state === 'active') for (const consumer of [...entry.consumers]) consumer.onRecovered();
-        else if (entry.state !== 'failed') subscribe(entry);
+        if (entry.state === 'active') {
+          for (const consumer of [...entry.consumers]) consumer.onRecovered();
+          widen(entry); // a widening lost with the connection
+        } else if (entry.state !== 'failed') subscribe(entry);
       }
       return;
     }
@@ -226,18 +296,23 @@ export function createSubscriptionRegistry({ connection, logger, ackTimeout }: {
   return {
     /**
      * Adds a consumer to the subscription of `query` (made if it is the first); returns the
-     * function that removes it (and ends the subscription with its last consumer).
+     * function that removes it (and ends the subscription with its last consumer). `populate` is
+     * the consumer's REST populate (undefined: none).
      */
-    acquire(query: CollectionQuery, hash: string, consumer: SubscriptionConsumer): () => void {
+    acquire(query: CollectionQuery, hash: string, consumer: SubscriptionConsumer, populate?: unknown): () => void {
       if (closed) return () => {};
       let entry = entries.get(hash);
       if (!entry) {
-        entry = { hash, query, consumers: new Set(), state: 'idle', attempt: 0 };
+        entry = { hash, query, consumers: new Set(), populates: new Map(), sent: 0, widening: false, state: 'idle', attempt: 0 };
         entries.set(hash, entry);
+        remember(entry, populate);
         entry.consumers.add(consumer);
         subscribe(entry);
         if (entry.state === 'idle') reportConnection(consumer);
       } else {
+        // Before the consumer reads REST (in onActive below), so that the server learns what it
+        // shows as early as it can. While subscribing, the acknowledgement widens it.
+        if (remember(entry, populate)) widen(entry);
         entry.consumers.add(consumer);
         if (entry.state === 'active' && entry.rest) {
           consumer.onActive(entry.rest, entry.order);

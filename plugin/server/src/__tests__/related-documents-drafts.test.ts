@@ -20,6 +20,7 @@ it('names only the documents with a published version', async () => {
   const published = (await strapi.documents(ARTICLE).create({ data: { title: 'Out', author }, status: 'published' })).documentId;
   const draft = (await strapi.documents(ARTICLE).create({ data: { title: 'Secret', author } })).documentId;
   const { socket, received } = await example.listen();
+  expect(await socket.emitWithAck('subscribe', { uid: ARTICLE, populates: ['author'] })).toMatchObject({ success: true });
   await strapi.documents(AUTHOR).update({ documentId: author, data: { name: 'Grace Hopper' }, status: 'published' });
   await settle(strapi, socket);
   const told = received.filter(({ event }) => event === 'io:related').map(({ args }) => args[0]);

@@ -13,9 +13,9 @@ import type { RelationLink } from './related-types';
 const MAX_RELATED_PARENTS = 1000;
 
 /**
- * `io:related`: tells readers that a document shown populated inside others changed, with the
- * documents that point at it now (see {@link RelatedInfo}). Delivery calls `tell` after a change's
- * own events, off the document's chain.
+ * `io:related`: tells the subscriptions that show a document populated inside others that it
+ * changed, with the documents that point at it now (see {@link RelatedInfo}). Delivery calls `tell`
+ * after a change's own events, off the document's chain.
  */
 export function createRelatedNotifier({
   strapi,
@@ -64,19 +64,19 @@ export function createRelatedNotifier({
   }
 
   /**
-   * A document others relate to changed (a category renamed, an author unpublished or published
-   * again): each group that may read it and a type relating to it is told once, with no content,
-   * and with the documents that point at it now, so that clients read again the queries that show
-   * it inside theirs, or that hold one of those documents (an author published again appears in
-   * articles that showed none: nothing there names it).
+   * A document others show populated changed (a category renamed, an author unpublished or
+   * published again): the sockets of each group that may read it and hold a collection
+   * subscription whose reads populate its type (`populates`, see subscriptions/populated-types.ts)
+   * are told once, with no content, and with the documents that point at it now, so that clients
+   * read again the queries that show it inside theirs, or that hold one of those documents (an
+   * author published again appears in articles that showed none: nothing there names it). Nobody
+   * else: a write whose type no subscription populates costs no packet and no read here.
    */
   async function tellRelated(change: DocumentChange): Promise<void> {
-    const links = linksTo.get(change.uid);
-    // Creates too: a category created with `articles` set changes those articles' category.
-    if (!links) return;
+    const links = linksTo.get(change.uid) ?? [];
     const told: { room: string; parentUids: string[] }[] = [];
     for (const groupKey of access.groupKeys()) {
-      const room = rooms.group(groupKey);
+      const room = rooms.relatedOfGroup(groupKey, change.uid);
       if (!audience.has(room)) continue;
       if (!(await access.canRead(groupKey, change.uid, 'findOne')) && !(await access.canRead(groupKey, change.uid, 'find'))) continue;
       const parentUids: string[] = [];
@@ -84,9 +84,10 @@ export function createRelatedNotifier({
         if (parentUids.includes(parent)) continue;
         if ((await access.canRead(groupKey, parent, 'find')) || (await access.canRead(groupKey, parent, 'findOne'))) parentUids.push(parent);
       }
-      if (parentUids.length > 0) told.push({ room, parentUids });
+      told.push({ room, parentUids });
     }
     if (told.length === 0) return;
+    // Creates too: a category created with `articles` set changes those articles' category.
     const parents = await parentsOf(links, change.documentId);
     // Never the documentId of a draft to whom drafts are not served.
     const visible = parents && (draftsReadable ? parents.all : parents.published);

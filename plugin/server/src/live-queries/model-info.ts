@@ -15,6 +15,8 @@ export interface AttributeInfo {
   many?: boolean;
   /** Components: the component uid. */
   component?: string;
+  /** Dynamic zones: the component uids they allow. */
+  components?: readonly string[];
   /** Enumerations: the allowed values. */
   enum?: readonly string[];
   private?: boolean;
@@ -46,7 +48,7 @@ export function modelsOf(strapi: Core.Strapi): ModelLookup {
     if (cache.has(uid)) return cache.get(uid);
     const model = strapi.getModel(uid as never) as
       | {
-          attributes?: Record<string, { type?: string; relation?: string; target?: string; multiple?: boolean; component?: string; repeatable?: boolean; enum?: string[]; private?: boolean }>;
+          attributes?: Record<string, { type?: string; relation?: string; target?: string; multiple?: boolean; component?: string; components?: string[]; repeatable?: boolean; enum?: string[]; private?: boolean }>;
           options?: { draftAndPublish?: boolean };
         }
       | undefined;
@@ -60,6 +62,7 @@ export function modelsOf(strapi: Core.Strapi): ModelLookup {
           if (type === 'relation') Object.assign(info, { target: attribute.target, many: MANY_RELATIONS.has(attribute.relation ?? '') });
           if (type === 'media') Object.assign(info, { target: 'plugin::upload.file', many: attribute.multiple === true });
           if (type === 'component') Object.assign(info, { component: attribute.component, many: attribute.repeatable === true });
+          if (type === 'dynamiczone') info.components = attribute.components ?? [];
           if (type === 'enumeration') info.enum = attribute.enum ?? [];
           if (attribute.private) info.private = true;
           return [name, info];

@@ -25,6 +25,8 @@ export interface SocketData {
 export interface HeldQuery {
   def: QueryDefinition;
   locale: string | null;
+  /** The types its REST reads show populated (`populates`): it is told `io:related` of them. */
+  shows?: string[];
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;

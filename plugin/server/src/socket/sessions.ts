@@ -83,13 +83,14 @@ export function createSessions({
     return own;
   }
 
-  /** Carries a socket's broadcast and entity rooms over to another group (a user's new role). */
+  /** Carries a socket's broadcast, subscription and `io:related` rooms over to another group (a user's new role). */
   function moveGroup(socket: IoSocket, from: SocketSession, to: Authenticated): void {
     const oldBroadcast = rooms.broadcast(from.groupKey);
     // Group-scoped subscription rooms: the same subscription, under the new group's key.
     const prefixes = [
       [rooms.entityPrefixOfGroup(from.groupKey), rooms.entityPrefixOfGroup(to.session.groupKey)],
       [rooms.queryPrefixOfGroup(from.groupKey), rooms.queryPrefixOfGroup(to.session.groupKey)],
+      [rooms.relatedPrefixOfGroup(from.groupKey), rooms.relatedPrefixOfGroup(to.session.groupKey)],
     ] as const;
     const leaving = new Set(principalRooms(from));
     const joining = principalRooms(to.session);

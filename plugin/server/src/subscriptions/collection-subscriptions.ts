@@ -19,6 +19,8 @@ import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
 import { createDatabaseOrder } from '../live-queries/database-order';
 import { memoize } from '../live-queries/memoize';
 import { quickQueryId, readQuery } from './query-definition';
+import { populatedTypes, readPopulates } from './populated-types';
+import { syncRelatedRooms } from './related-rooms';
 import { createSubscriptionAccess } from './subscription-access';
 import { createQueryVerdicts } from './query-verdicts';
 import type { QueryDefinition } from './query-definition';
@@ -57,7 +59,7 @@ export function roomsOf(query: LiveQuery): QueryRoom[] {
 }
 
 /**
- * Collection subscriptions: `subscribe { uid, filters?, status?, locale? }`. Each distinct query is
+ * Collection subscriptions: `subscribe { uid, filters?, status?, locale?, populates? }`. Each distinct query is
  * compiled once per node whatever the number of subscribers, into an in-memory matcher that agrees
  * with Strapi's REST filters, and filed in an index by the values it requires, so a write tests only
  * the queries it can concern. Its events say when a document enters (`create`), changes within
@@ -307,6 +309,7 @@ export function createCollectionSubscriptions({
       if (uid !== undefined && watched.has(uid) && !(await access.canRead(session.groupKey, uid, 'find'))) {
         throw new AckError('FORBIDDEN', `This connection may not read ${uid} (it needs the find permission)`);
       }
+      const populates = readPopulates(payload);
       const auth = await access.authOf(session.groupKey);
       if (!auth) throw new AckError('UNAUTHORIZED', 'This connection has no session');
       const def = await readQuery(strapi, payload, typeOf, auth);
@@ -327,10 +330,13 @@ export function createCollectionSubscriptions({
         id = again === undefined ? String((socket.data.lastSubscription = (socket.data.lastSubscription ?? 0) + 1)) : parseQueryRoom(again)!.subscription;
       }
       const room = rooms.query(session.groupKey, def.id, id);
-      // Kept with the socket, so that a node it recovers on (maybe another) can evaluate it.
-      (socket.data.queries ??= {})[def.id] = { def, locale: locale ?? null };
+      // Kept with the socket, so that a node it recovers on (maybe another) can evaluate it. What
+      // its reads show populated only widens: another read shape sharing it may need the rest.
+      const shows = [...new Set([...(socket.data.queries?.[def.id]?.shows ?? []), ...populatedTypes(populates, def.uid, models)])].sort();
+      (socket.data.queries ??= {})[def.id] = { def, locale: locale ?? null, ...(shows.length > 0 ? { shows } : {}) };
       addRoom(query, session.groupKey, room, id);
       await socket.join(room);
+      await syncRelatedRooms(socket, session.groupKey);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
       if (!index.get(def.id)) file(query);
       countHeld(socket);
@@ -356,6 +362,7 @@ export function createCollectionSubscriptions({
       if (room === undefined) throw new AckError('NOT_FOUND', 'This connection holds no such subscription');
       await socket.leave(room);
       if (socket.data.queries) delete socket.data.queries[parseQueryRoom(room)!.queryId];
+      await syncRelatedRooms(socket, session.groupKey);
       countHeld(socket);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
       const query = index.get(parseQueryRoom(room)!.queryId);

@@ -26,7 +26,7 @@ export interface QueryDefinition {
  * budget: a payload may nest 100,000 levels in 1 MB, where `JSON.stringify` or a recursive walk
  * overflows the stack, and may be a 1 MB array, whose items must not be spread into arguments.
  */
-function depthWithin(value: unknown, maxValues: number): number | undefined {
+export function depthWithin(value: unknown, maxValues: number): number | undefined {
   let values = 1;
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 0]];
@@ -72,10 +72,11 @@ export async function readQuery(
   typeOf: (uid: string) => WatchedType,
   auth: AuthContext,
 ): Promise<QueryDefinition> {
-  if (!isPlainObject(payload)) throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, filters?, status?, locale? }');
+  if (!isPlainObject(payload)) throw new AckError('INVALID_PAYLOAD', 'Expected an object { uid, filters?, status?, locale?, populates? }');
   for (const key of Object.keys(payload)) {
-    if (!['uid', 'filters', 'status', 'locale'].includes(key)) {
-      throw new AckError('INVALID_PAYLOAD', `Unknown key "${key.slice(0, 40)}": a subscription takes uid, filters, status and locale`);
+    // `populates` says which related types the reads show (see populated-types.ts), not which documents match.
+    if (!['uid', 'filters', 'status', 'locale', 'populates'].includes(key)) {
+      throw new AckError('INVALID_PAYLOAD', `Unknown key "${key.slice(0, 40)}": a subscription takes uid, filters, status, locale and populates`);
     }
   }
   const { uid, filters = {}, status = 'published', locale } = payload as CollectionQuery & Record<string, unknown>;

@@ -7,6 +7,7 @@ export const RESERVED_PREFIX = '$io:';
 
 const entityPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}entity:${groupKey}:`;
 const queryPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}query:${groupKey}:`;
+const relatedPrefixOfGroup = (groupKey: string) => `${RESERVED_PREFIX}related:${groupKey}:`;
 
 export const rooms = {
   /** Every socket of a principal group. */
@@ -27,6 +28,12 @@ export const rooms = {
    */
   query: (groupKey: string, queryId: string, subscription: string) => `${queryPrefixOfGroup(groupKey)}${queryId}:${subscription}`,
   queryPrefixOfGroup,
+  /**
+   * Sockets of a group holding a collection subscription whose reads show documents of `uid`
+   * populated: they are told `io:related` when one changes (see subscriptions/related-rooms.ts).
+   */
+  relatedOfGroup: (groupKey: string, uid: string) => `${relatedPrefixOfGroup(groupKey)}${uid}`,
+  relatedPrefixOfGroup,
   /** The sockets of one user or one API token, to re-check them when it changes. */
   user: (userId: number) => `${RESERVED_PREFIX}user:${userId}`,
   token: (tokenId: number) => `${RESERVED_PREFIX}token:${tokenId}`,

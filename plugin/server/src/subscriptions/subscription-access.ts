@@ -8,6 +8,7 @@ import type { SubscriberSocket } from './entity-subscriptions';
 import { readQuery } from './query-definition';
 import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms } from './rooms';
+import { syncRelatedRooms } from './related-rooms';
 
 type Socket = SubscriberSocket & { emit: IoSocket['emit'] };
 
@@ -77,6 +78,7 @@ export function createSubscriptionAccess({
   async function end(socket: Socket, room: string, parsed: NonNullable<ReturnType<typeof parseQueryRoom>>, refusal: AckError): Promise<void> {
     await socket.leave(room);
     delete socket.data.queries?.[parsed.queryId];
+    await syncRelatedRooms(socket, parsed.groupKey);
     if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(parsed.groupKey));
     ended(socket, parsed.queryId);
     socket.emit('io:subscription-ended', { id: parsed.subscription, code: refusal.code, message: refusal.message });
