@@ -18,7 +18,8 @@
  *     start (just before the IPC request to A) to each socket's receipt, per node and overall;
  * (c) plain Socket.IO: two servers, as many sockets each, server 1 `io.emit`s the payload the
  *     plugin sent (document and meta of its article:update); rounds alternate with (a), so the
- *     ratio is measured under the same machine load;
+ *     ratio is measured under the same machine load; and the same after the same write (through
+ *     node C, timed from the write's start as (a) is): what an app without the plugin does;
  * (b) the same 2 × N sockets on ONE node: A (redis on, B idle beside it), and C (in-memory adapter);
  * (d) Redis commands per write with 2 × BENCH_CLUSTER_SMALL_SOCKETS and 2 × N sockets (and per
  *     plain io.emit): MONITOR counts the commands naming this run's key prefixes (exact, whatever
@@ -500,10 +501,15 @@ function printReport(report) {
   };
   show('two plugin nodes (redis streams)', fan.twoNodes, [['A', 'node A (writer)'], ['B', 'node B (through Redis)']]);
   show('plain Socket.IO, 2 servers (redis streams)', fan.plain, [['1', 'server 1 (emitter)'], ['2', 'server 2 (through Redis)']]);
+  show('plain: the same write, then io.emit', fan.plainAfterWrite, [['1', 'server 1 (emitter)'], ['2', 'server 2 (through Redis)']]);
   show('one plugin node, redis on (node A)', fan.oneNodeRedis, []);
   show('one plugin node, in-memory adapter (node C)', fan.oneNodeMemory, []);
   if (report.ratio) {
     console.log(`\ntwo nodes / plain Socket.IO, p50: ${report.ratio.p50} (p95: ${report.ratio.p95}); target ≤ ${TARGET_RATIO}: ${report.ratio.meetsTarget ? 'met' : 'NOT met'}`);
+    if (report.ratio.afterWrite) {
+      const { p50, p95, meetsTarget } = report.ratio.afterWrite;
+      console.log(`two nodes / plain Socket.IO emitting after the same write, p50: ${p50} (p95: ${p95}); target ≤ ${TARGET_RATIO}: ${meetsTarget ? 'met' : 'NOT met'}`);
+    }
   }
   const found = Object.entries(report.anomalies).flatMap(([row, counts]) => Object.entries(counts ?? {}).filter(([, n]) => n > 0).map(([kind, n]) => `${row}: ${n} ${kind}`));
   console.log(`anomalies (duplicates, unexpected events, disconnects, io:error, private fields): ${found.length ? found.join(', ') : 'none'}`);
@@ -657,13 +663,23 @@ async function main() {
       const { document, meta } = cluster.sample;
       return plain['1'].request('emit', { event: EVENT, args: [{ ...document, title }, { ...meta, eventId: `plain-${eventId}` }] });
     }, { plugin: false });
+    // What an app without the plugin does for a change (a lifecycle hook, the seed plugin): the same
+    // write (through node C, which has no socket and no Redis, so nobody else hears of it), then
+    // server 1's `io.emit`, timed from the write's start as the plugin's rows are.
+    const writeThenEmit = createSeries('plain-after-write', [q1, q2], async (title) => {
+      await writeThrough(C)(title);
+      eventId += 1;
+      const { document, meta } = cluster.sample;
+      return plain['1'].request('emit', { event: EVENT, args: [{ ...document, title }, { ...meta, eventId: `plain-${eventId}` }] });
+    }, { plugin: false });
     // One plugin round first: its payload is what the plain server sends.
     await cluster.run(false);
     if (!cluster.sample) throw new Error('no payload sampled from the plugin');
-    await runSeries([cluster, plainSeries]);
+    await runSeries([cluster, plainSeries, writeThenEmit]);
     anomalies.twoNodes = await settle([p1, p2]);
     anomalies.plain = await settle([q1, q2]);
     fanout.plain = summarizeSeries(plainSeries, ['1', '2']);
+    fanout.plainAfterWrite = summarizeSeries(writeThenEmit, ['1', '2']);
     fanout.payloadBytes = Buffer.byteLength(JSON.stringify(cluster.sample));
     fanout.payloadKeys = Object.keys(cluster.sample.document ?? {}).sort();
     const result = summarizeSeries(cluster, ['A', 'B']);
@@ -732,6 +748,13 @@ async function main() {
           p95: round2(two.overall.p95Ms / fanout.plain.overall.p95Ms),
           target: TARGET_RATIO,
           meetsTarget: two.overall.p50Ms / fanout.plain.overall.p50Ms <= TARGET_RATIO,
+          afterWrite: fanout.plainAfterWrite?.overall?.p50Ms
+            ? {
+                p50: round2(two.overall.p50Ms / fanout.plainAfterWrite.overall.p50Ms),
+                p95: round2(two.overall.p95Ms / fanout.plainAfterWrite.overall.p95Ms),
+                meetsTarget: two.overall.p50Ms / fanout.plainAfterWrite.overall.p50Ms <= TARGET_RATIO,
+              }
+            : null,
         }
       : null;
   if (redis.small?.totalPerWrite !== undefined && redis.large?.totalPerWrite !== undefined) {

@@ -41,6 +41,9 @@ interface Scope<Q> {
 
 const pathKey = (path: readonly string[]) => path.join('.');
 
+/** What a scope without candidates answers (shared: read-only). */
+const NONE: ReadonlySet<never> = new Set();
+
 /**
  * The values a state holds at `path`: to-one relations are objects, to-many relations arrays
  * (every element's values count, as a SQL join's rows do). A null holds no value.
@@ -141,21 +144,25 @@ export function createQueryIndex<Q extends IndexedQuery>() {
      * The queries of a scope that a document can concern, given its states (before and after the
      * write): each indexed path looked up with the values the states hold, plus the scanned ones.
      */
-    candidates(scope: string, states: readonly unknown[], keyOf: KeyOf): Set<Q> {
-      const found = new Set<Q>();
+    candidates(scope: string, states: readonly unknown[], keyOf: KeyOf): ReadonlySet<Q> {
       const entry = scopes.get(scope);
-      if (!entry) return found;
-      for (const query of entry.scanned) found.add(query);
+      if (!entry) return NONE;
+      // Mostly one set contributes (the bucket of the value both states hold, where every user's
+      // "my orders" of one shape is filed): it is handed out as it is, not copied query by query.
+      let only: ReadonlySet<Q> | undefined = entry.scanned.size > 0 ? entry.scanned : undefined;
+      let merged: Set<Q> | undefined;
       for (const index of entry.indexes.values()) {
         for (const state of states) {
           for (const value of valuesAt(state, index.path)) {
             const key = keyOf(index.path, value);
             const bucket = key === undefined ? undefined : index.byKey.get(key);
-            if (bucket) for (const query of bucket) found.add(query);
+            if (!bucket || bucket === only) continue;
+            if (!only) only = bucket;
+            else for (const query of bucket) (merged ??= new Set(only)).add(query);
           }
         }
       }
-      return found;
+      return merged ?? only ?? NONE;
     },
 
     /** Every query of a scope (for a change whose states were not read). */
