@@ -4,15 +4,15 @@ import type { AccessControl } from '../auth/access-control';
 import type { DocumentChange } from '../capture/document-change';
 import type { Audience } from '../socket/audience';
 import type { IoServer } from '../socket/create-server';
-import type { DocumentState } from '../live-queries/matcher';
 import { metricsOf } from '../metrics/install-metrics';
-import { roomsOf } from '../subscriptions/collection-subscriptions';
-import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
+import type { CollectionSubscriptions } from '../subscriptions/collection-subscriptions';
 import { entityKey, rooms } from '../subscriptions/rooms';
 import type { WatchedType } from './content-types';
 import { createEventIds } from './event-ids';
 import { createViewReader } from './view-reader';
 import { createRelatedNotifier } from './related-notifier';
+import { createQueryEmissions } from './query-emissions';
+import type { Emission } from './query-emissions';
 
 export interface DeliveryStats {
   /** Content events handed to Socket.IO (one per group, change and target). */
@@ -34,17 +34,6 @@ export interface DeliveryStats {
 /** Told of every content event emitted, synchronously and without its payload (the admin's event log). */
 export interface DeliveryObserver {
   emitted(uid: string, action: ContentAction, meta: EventMeta, targets: readonly string[]): void;
-}
-
-/**
- * One emit: rooms of a group that see `action`, for the subscriptions held under one id, or for no
- * subscription (broadcast and entity rooms).
- */
-interface Emission {
-  groupKey: string;
-  targets: string[];
-  action: ContentAction;
-  subscription?: string;
 }
 
 /**
@@ -103,76 +92,6 @@ export function createDelivery({
     return emissions;
   }
 
-  /** A live query a change reaches, and what the change is to it: enter, change or leave. */
-  interface Reached {
-    query: LiveQuery;
-    action: ContentAction;
-  }
-
-  /**
-   * What a change means to each live query its states can concern, decided synchronously (a write
-   * may reach thousands: no promise per query). A query subscribed while the write was in flight
-   * may read what the states lack: the database says where the document is now, and it enters or
-   * leaves accordingly (an SDK takes a `create` of what it holds as an update, a `delete` of what it
-   * lacks as nothing).
-   */
-  async function reachedQueries(
-    candidates: LiveQuery[],
-    before: DocumentState | null,
-    after: DocumentState | null,
-    key: { documentId: string; locale: string | null; status: DocumentStatus },
-  ): Promise<Reached[]> {
-    const reached: Reached[] = [];
-    const late: LiveQuery[] = [];
-    const matchedBefore = queries.matcherOf(before);
-    const matchedAfter = queries.matcherOf(after);
-    for (const query of candidates) {
-      const was = matchedBefore(query);
-      const is = matchedAfter(query);
-      if (was === undefined || is === undefined) late.push(query);
-      else if (was || is) reached.push({ query, action: !was ? 'create' : !is ? 'delete' : 'update' });
-    }
-    for (const query of late) {
-      const now = await queries.matchesNow(query, key);
-      if (now !== undefined) reached.push({ query, action: now ? 'create' : 'delete' });
-    }
-    return reached;
-  }
-
-  /**
-   * The emissions for the queries a change reached: one per group allowed to read the type, action
-   * and subscription id, to every room of that kind (so 10,000 sockets on 10,000 queries, each held
-   * as "1", get one packet). Each group's right is asked once per change.
-   */
-  async function queryEmissions(uid: string, reached: Reached[]): Promise<Emission[]> {
-    // Group → action → subscription id → emission: no key built per room.
-    const byGroup = new Map<string, Map<ContentAction, Map<string, Emission>> | null>();
-    for (const { query } of reached) {
-      for (const { groupKey } of roomsOf(query)) {
-        if (!byGroup.has(groupKey)) byGroup.set(groupKey, (await access.canRead(groupKey, uid, 'find')) ? new Map() : null);
-      }
-    }
-    const emissions: Emission[] = [];
-    for (const { query, action } of reached) {
-      const list = roomsOf(query);
-      for (let i = 0; i < list.length; i++) {
-        const { groupKey, room, subscription } = list[i]!;
-        const byAction = byGroup.get(groupKey);
-        if (!byAction) continue;
-        let bySubscription = byAction.get(action);
-        if (!bySubscription) byAction.set(action, (bySubscription = new Map()));
-        const emission = bySubscription.get(subscription);
-        if (emission) emission.targets.push(room);
-        else {
-          const created: Emission = { groupKey, targets: [room], action, subscription };
-          bySubscription.set(subscription, created);
-          emissions.push(created);
-        }
-      }
-    }
-    return emissions;
-  }
-
   function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {
     stats.emitted += 1;
     metricsOf(strapi)?.emitted(type.uid, emission.action, meta.ts);
@@ -209,9 +128,8 @@ export function createDelivery({
       if (!type) continue;
       const states = [dependent.before, dependent.after].filter((state) => state !== null);
       const candidates = queries.forStates(dependent.uid, dependent.status, dependent.locale, states);
-      const reached = await reachedQueries(candidates, dependent.before, dependent.after, dependent);
       // Its own fields did not change: only entering and leaving mean something here.
-      const moved = reached.filter(({ action }) => action === 'create' || action === 'delete');
+      const moved = await queryEmissions.fromStates(dependent.uid, candidates, dependent.before, dependent.after, dependent, true);
       if (moved.length === 0) continue;
       const meta: EventMeta = {
         uid: dependent.uid,
@@ -223,10 +141,11 @@ export function createDelivery({
         eventId: dependent.eventId ?? nextEventId(),
         ts: change.ts,
       };
-      await send(type, dependent.documentId, dependent.locale, dependent.status, await queryEmissions(dependent.uid, moved), meta);
+      await send(type, dependent.documentId, dependent.locale, dependent.status, moved, meta);
     }
   }
 
+  const queryEmissions = createQueryEmissions({ access, queries });
   const related = createRelatedNotifier({ strapi, io, audience, access, watched, draftsReadable });
 
   async function deliverNow(change: DocumentChange & { eventIds: Record<DocumentStatus, string> }): Promise<void> {
@@ -251,23 +170,19 @@ export function createDelivery({
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
       const key = { documentId: change.documentId, locale: change.locale, status };
-      let reached: Reached[];
+      let reached: Emission[];
       if (change.states) {
         const before = change.states.before[status] ?? null;
         const after = viewAction === 'delete' ? null : (change.states.after[status] ?? null);
         const states = [before, after].filter((state) => state !== null);
-        reached = await reachedQueries(queries.forStates(type.uid, status, change.locale, states), before, after, key);
+        reached = await queryEmissions.fromStates(type.uid, queries.forStates(type.uid, status, change.locale, states), before, after, key);
       } else {
         // Written on a node that knew of no live query on the type (this node's first ones were
         // announced after the write began): nothing to match, so the database says where the
         // document is now for each query of its scope. Rare, and only in that window.
-        reached = [];
-        for (const query of queries.inScope(type.uid, status, change.locale)) {
-          const now = await queries.matchesNow(query, key);
-          if (now !== undefined) reached.push({ query, action: now ? 'create' : 'delete' });
-        }
+        reached = await queryEmissions.fromDatabase(type.uid, queries.inScope(type.uid, status, change.locale), key);
       }
-      for (const emission of await queryEmissions(type.uid, reached)) emissions.push(emission);
+      for (const emission of reached) emissions.push(emission);
       if (emissions.length === 0) continue;
       const meta: EventMeta = {
         uid: change.uid,

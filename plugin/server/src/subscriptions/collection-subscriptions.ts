@@ -372,12 +372,11 @@ export function createCollectionSubscriptions({
 
     /**
      * The live queries a document's states (before and after a write) can concern, in one view and
-     * locale of its type, that have rooms on this node: looked up in the index, not tested one by one.
+     * locale of its type: looked up in the index, not tested one by one. Read-only, maybe the
+     * index's own set, and some may have no room left here (skip those).
      */
-    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): LiveQuery[] {
-      const found: LiveQuery[] = [];
-      for (const query of index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid))) if (query.rooms.size > 0) found.push(query);
-      return found;
+    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): ReadonlySet<LiveQuery> {
+      return index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid));
     },
 
     /** See subscription-access.ts. */
