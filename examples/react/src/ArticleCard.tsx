@@ -1,8 +1,13 @@
+import { memo } from 'react';
 import { formatDate, mediaUrl } from '../../shared/settings';
 import type { Article } from '../../shared/settings';
 
-/** One article: title, category, author (name and avatar), last update, body. */
-export function ArticleCard({ article }: { article: Article }) {
+/**
+ * One article: title, category, author (name and avatar), last update, body. Memoized: the SDK
+ * shares unchanged documents between snapshots, so on each commit only the cards whose article
+ * changed render again, not every card of the list.
+ */
+export const ArticleCard = memo(function ArticleCard({ article }: { article: Article }) {
   const { category, author } = article;
   return (
     <li className="article" data-testid="article" data-document-id={article.documentId}>
@@ -26,4 +31,4 @@ export function ArticleCard({ article }: { article: Article }) {
       {article.body ? <p>{article.body}</p> : null}
     </li>
   );
-}
+});

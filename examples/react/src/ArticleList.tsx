@@ -1,11 +1,17 @@
+import { useState } from 'react';
 import { useLiveCollection } from '@strapi-live/react';
+import { CARDS_PER_PAGE, articleCountLabel, cardWindow, nextLimit, showMoreLabel } from '../../shared/card-window';
 import { ARTICLE_UID, articleQuery } from '../../shared/settings';
 import type { ArticleControls } from '../../shared/settings';
 import { ArticleCard } from './ArticleCard';
 
-/** The live article list for the chosen category and sort. */
+/**
+ * The live article list for the chosen category and sort: every article counted, the first cards
+ * rendered and more on demand (shared/card-window.ts says why), each card memoized.
+ */
 export function ArticleList(controls: ArticleControls) {
   const { data, status, error, isLive } = useLiveCollection(ARTICLE_UID, articleQuery(controls));
+  const [limit, setLimit] = useState(CARDS_PER_PAGE);
 
   if (status === 'error') {
     return (
@@ -21,10 +27,11 @@ export function ArticleList(controls: ArticleControls) {
       </p>
     );
   }
+  const { shown, hidden } = cardWindow(data, limit);
   return (
     <>
       <p className="count" data-testid="article-count">
-        {data.length} {data.length === 1 ? 'article' : 'articles'}
+        {articleCountLabel(data.length)}
       </p>
       {data.length === 0 ? (
         <p className="notice" data-testid="list-state" data-state="empty">
@@ -32,10 +39,15 @@ export function ArticleList(controls: ArticleControls) {
         </p>
       ) : null}
       <ul className="articles" data-testid="article-list" data-live={String(isLive)}>
-        {data.map((article) => (
+        {shown.map((article) => (
           <ArticleCard key={article.documentId} article={article} />
         ))}
       </ul>
+      {hidden > 0 ? (
+        <button type="button" className="show-more" data-testid="show-more" onClick={() => setLimit(nextLimit)}>
+          {showMoreLabel(hidden)}
+        </button>
+      ) : null}
     </>
   );
 }
