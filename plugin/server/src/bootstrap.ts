@@ -277,6 +277,9 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   strapi.$io = $io;
   runtimes.set(strapi, {
     async close() {
+      // New handshakes are refused from here on, at the transport, so clients retry with their
+      // backoff as after any restart: one now would read credentials from a database about to close.
+      io.engine.opts.allowRequest = (_request, callback) => callback('Server shutting down', false);
       admin.close();
       stopCapture();
       stopCopies();
