@@ -61,7 +61,7 @@ export function createQueryEmissions({ access, queries }: { access: AccessContro
   }
 
   async function ask(grouped: Grouped, uid: string, groupKey: string): Promise<void> {
-    if (!grouped.has(groupKey)) grouped.set(groupKey, (await access.canRead(groupKey, uid, 'find')) ? new Map() : null);
+    grouped.set(groupKey, (await access.canRead(groupKey, uid, 'find')) ? new Map() : null);
   }
 
   /** Files what waited for the database or for a group's right. */
@@ -71,7 +71,7 @@ export function createQueryEmissions({ access, queries }: { access: AccessContro
       if (now !== undefined) unfiled.push({ query, action: now ? 'create' : 'delete' });
     }
     for (const { query, action } of unfiled) {
-      for (const { groupKey } of roomsOf(query)) await ask(grouped, uid, groupKey);
+      for (const { groupKey } of roomsOf(query)) if (!grouped.has(groupKey)) await ask(grouped, uid, groupKey);
       file(grouped, emissions, query, action);
     }
   }
@@ -82,9 +82,9 @@ export function createQueryEmissions({ access, queries }: { access: AccessContro
      * entering and leaving count (a related document changed: the document's own fields did not).
      */
     async fromStates(uid: string, candidates: Iterable<LiveQuery>, before: DocumentState | null, after: DocumentState | null, key: ChangeKey, moves = false): Promise<Emission[]> {
+      // Each group's right is asked once per change, and only for the groups of queries reached: a
+      // change that reaches none costs no await (changes of other documents are not held back).
       const grouped: Grouped = new Map();
-      // Each group's right asked once per change, before the pass (a node holds few groups).
-      for (const groupKey of access.groupKeys()) await ask(grouped, uid, groupKey);
       const emissions: Emission[] = [];
       const late: LiveQuery[] = [];
       const unfiled: { query: LiveQuery; action: ContentAction }[] = [];
