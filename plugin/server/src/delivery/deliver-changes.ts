@@ -93,28 +93,36 @@ export function createDelivery({
   }
 
   function emit(type: WatchedType, payload: StrapiDocument | DeletedDocument, emission: Emission, meta: EventMeta): void {
-    stats.emitted += 1;
-    metricsOf(strapi)?.emitted(type.uid, emission.action, meta.ts);
+    // A later part of an emission sent in parts (query-emissions.ts EARLY_ROOMS) is the same event.
+    if (!emission.continued) {
+      stats.emitted += 1;
+      metricsOf(strapi)?.emitted(type.uid, emission.action, meta.ts);
+    }
     const full: EventMeta = { ...meta, action: emission.action, ...(emission.subscription ? { subscription: emission.subscription } : {}) };
     // Local: every node delivers to its own sockets, with its own view of their groups.
     io.local.to(emission.targets).emit(`${type.singularName}:${emission.action}`, payload, full);
     observer?.emitted(type.uid, emission.action, meta, emission.targets);
   }
 
-  async function send(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, emissions: Emission[], meta: EventMeta) {
-    // `actions` trims the seed-style broadcast; a subscription needs every enter and leave to stay right.
-    const sent = emissions.filter((emission) => emission.subscription || type.actions.has(emission.action));
-    // Each group's payload read and sanitized once, before the emits, which then run in one go.
+  /**
+   * What sends one change's emissions (in one go, or in parts): each group's payload read and
+   * sanitized once for all of them, before the emits of a send, which then run in one go.
+   */
+  function senderOf(type: WatchedType, documentId: string, locale: string | null, status: DocumentStatus, meta: EventMeta): (emissions: Emission[]) => Promise<void> {
     const reader = createViewReader({ strapi, access, type, documentId, locale, status, stats });
     const payloads = new Map<string, StrapiDocument | undefined>();
-    for (const { groupKey, action } of sent) {
-      if (action !== 'delete' && !payloads.has(groupKey)) payloads.set(groupKey, await reader.forGroup(groupKey));
-    }
     const deleted: DeletedDocument = { documentId, locale };
-    for (const emission of sent) {
-      const payload = emission.action === 'delete' ? deleted : payloads.get(emission.groupKey);
-      if (payload) emit(type, payload, emission, meta);
-    }
+    return async (emissions) => {
+      // `actions` trims the seed-style broadcast; a subscription needs every enter and leave to stay right.
+      const sent = emissions.filter((emission) => emission.subscription || type.actions.has(emission.action));
+      for (const { groupKey, action } of sent) {
+        if (action !== 'delete' && !payloads.has(groupKey)) payloads.set(groupKey, await reader.forGroup(groupKey));
+      }
+      for (const emission of sent) {
+        const payload = emission.action === 'delete' ? deleted : payloads.get(emission.groupKey);
+        if (payload) emit(type, payload, emission, meta);
+      }
+    };
   }
 
   /**
@@ -141,7 +149,7 @@ export function createDelivery({
         eventId: dependent.eventId ?? nextEventId(),
         ts: change.ts,
       };
-      await send(type, dependent.documentId, dependent.locale, dependent.status, moved, meta);
+      await senderOf(type, dependent.documentId, dependent.locale, dependent.status, meta)(moved);
     }
   }
 
@@ -170,20 +178,6 @@ export function createDelivery({
       if (!viewAction) continue;
       const emissions = status === 'published' ? await roomTargets(type, change.documentId, viewAction) : [];
       const key = { documentId: change.documentId, locale: change.locale, status };
-      let reached: Emission[];
-      if (change.states) {
-        const before = change.states.before[status] ?? null;
-        const after = viewAction === 'delete' ? null : (change.states.after[status] ?? null);
-        const states = [before, after].filter((state) => state !== null);
-        reached = await queryEmissions.fromStates(type.uid, queries.forStates(type.uid, status, change.locale, states), before, after, key);
-      } else {
-        // Written on a node that knew of no live query on the type (this node's first ones were
-        // announced after the write began): nothing to match, so the database says where the
-        // document is now for each query of its scope. Rare, and only in that window.
-        reached = await queryEmissions.fromDatabase(type.uid, queries.inScope(type.uid, status, change.locale), key);
-      }
-      for (const emission of reached) emissions.push(emission);
-      if (emissions.length === 0) continue;
       const meta: EventMeta = {
         uid: change.uid,
         action: viewAction,
@@ -194,7 +188,22 @@ export function createDelivery({
         eventId: eventIds[status],
         ts: change.ts,
       };
-      await send(type, change.documentId, change.locale, status, emissions, meta);
+      const send = senderOf(type, change.documentId, change.locale, status, meta);
+      let reached: Emission[];
+      if (change.states) {
+        const before = change.states.before[status] ?? null;
+        const after = viewAction === 'delete' ? null : (change.states.after[status] ?? null);
+        const states = [before, after].filter((state) => state !== null);
+        const candidates = queries.forStates(type.uid, status, change.locale, states);
+        reached = await queryEmissions.fromStates(type.uid, candidates, before, after, key, false, (part) => send([part]));
+      } else {
+        // Written on a node that knew of no live query on the type (this node's first ones were
+        // announced after the write began): nothing to match, so the database says where the
+        // document is now for each query of its scope. Rare, and only in that window.
+        reached = await queryEmissions.fromDatabase(type.uid, queries.inScope(type.uid, status, change.locale), key);
+      }
+      for (const emission of reached) emissions.push(emission);
+      if (emissions.length > 0) await send(emissions);
     }
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessControl } from '../../auth/access-control';
 import type { LiveQuery } from '../../subscriptions/collection-subscriptions';
-import { createQueryEmissions } from '../query-emissions';
+import { EARLY_ROOMS, createQueryEmissions } from '../query-emissions';
+import type { Emission } from '../query-emissions';
 
 const UID = 'api::article.article';
 const KEY = { documentId: 'doc', locale: null, status: 'published' as const };
@@ -24,8 +25,11 @@ const matches = (state: State) => (q: LiveQuery) => {
   return late ? undefined : state.n >= min && state.n <= max;
 };
 
-/** Groups `a` and `b` read the type, `c` may not; `z` is not among the node's groups yet. */
-function setup(now: Record<string, boolean> = {}) {
+/**
+ * Groups `a` and `b` read the type, `c` may not; `z` is not among the node's groups yet. `known`:
+ * the groups whose right the access control can say without waiting (none by default).
+ */
+function setup(now: Record<string, boolean> = {}, known: string[] = []) {
   const asked: string[] = [];
   const access = {
     groupKeys: () => ['a', 'b', 'c'],
@@ -33,6 +37,7 @@ function setup(now: Record<string, boolean> = {}) {
       asked.push(group);
       return group !== 'c';
     },
+    knownRight: (group: string) => (known.includes(group) ? group !== 'c' : undefined),
   } as unknown as AccessControl;
   const emissions = createQueryEmissions({
     access,
@@ -80,6 +85,54 @@ describe('emissions for the live queries a change reaches', () => {
       { groupKey: 'a', action: 'create', subscription: '3', targets: ['room:a:late-in:3'] },
       { groupKey: 'b', action: 'delete', subscription: '4', targets: ['room:b:late-out:4'] },
     ]);
+  });
+
+  it('waits for no right the access control already knows', async () => {
+    const { emissions, asked } = setup({}, ['a', 'b', 'c']);
+    const candidates = [query('stays', 0, 9, [['a', '1'], ['b', '2']]), query('unreadable', 0, 9, [['c', '1']]), query('enters', 5, 9, [['a', '1']])];
+    const list = await emissions.fromStates(UID, candidates, { n: 2 } as never, { n: 7 } as never, KEY);
+    expect(asked).toEqual([]);
+    expect(shape(list)).toEqual([
+      { groupKey: 'a', action: 'update', subscription: '1', targets: ['room:a:stays:1'] },
+      { groupKey: 'b', action: 'update', subscription: '2', targets: ['room:b:stays:2'] },
+      { groupKey: 'a', action: 'create', subscription: '1', targets: ['room:a:enters:1'] },
+    ]);
+    // One group known, one not: only the unknown one is asked.
+    const mixed = setup({}, ['a']);
+    await mixed.emissions.fromStates(UID, [query('both', 0, 9, [['a', '1'], ['b', '1']])], null, { n: 1 } as never, KEY);
+    expect(mixed.asked).toEqual(['b']);
+  });
+
+  it('sends an emission in parts while the rest is matched, each room once, later parts marked as the same event', async () => {
+    let matched = 0;
+    const access = { canRead: async () => true, knownRight: () => true } as unknown as AccessControl;
+    const emissions = createQueryEmissions({
+      access,
+      queries: {
+        matcherOf: (state) => (q) => {
+          matched += 1;
+          return matches(state as State)(q);
+        },
+        matchesNow: async () => undefined,
+      },
+    });
+    const count = EARLY_ROOMS * 2 + 500;
+    const candidates = Array.from({ length: count }, (_, i) => query(`q${i}`, 0, 9, [['a', '1']]));
+    const parts: { part: Emission; matchedBy: number }[] = [];
+    const rest = await emissions.fromStates(UID, candidates, { n: 1 } as never, { n: 2 } as never, KEY, false, async (part) => {
+      parts.push({ part, matchedBy: matched });
+    });
+    // The first part left once its rooms were matched (two states each), not after every query.
+    expect(parts.map(({ part, matchedBy }) => [part.targets.length, part.continued, matchedBy])).toEqual([
+      [EARLY_ROOMS, undefined, EARLY_ROOMS * 2],
+      [EARLY_ROOMS, true, EARLY_ROOMS * 4],
+    ]);
+    expect(rest.map(({ targets, continued, action }) => [targets.length, continued, action])).toEqual([[500, true, 'update']]);
+    const rooms = [...parts.flatMap(({ part }) => part.targets), ...rest[0]!.targets];
+    expect(new Set(rooms).size).toBe(count);
+    // Without a sender, one emission with every room.
+    const whole = await emissions.fromStates(UID, candidates, { n: 1 } as never, { n: 2 } as never, KEY);
+    expect(whole.map(({ targets, continued }) => [targets.length, continued])).toEqual([[count, undefined]]);
   });
 
   it('asks the right of the groups of the queries reached only, once each', async () => {
