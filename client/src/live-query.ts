@@ -1,15 +1,17 @@
 import type { QueryClient } from '@tanstack/query-core';
 import { createCacheEntry } from './cache-entry';
 import type { CacheEntry } from './cache-entry';
-import { applyEvent, emptyState, fromFetch, heldDocument, isDuplicate, isStale, recordEvent, withSharedItems } from './collection-state';
-import type { CollectionState, Outcome } from './collection-state';
+import { emptyState, fromFetch, recordEvent, withSharedItems } from './collection-state';
+import type { CollectionState } from './collection-state';
+import { EventQueue } from './event-queue';
+import type { EventQueueHost } from './event-queue';
 import { LiveError, toLiveError } from './live-error';
 import { toLiveResult } from './live-result';
 import type { LiveResult } from './live-result';
 import type { Logger } from './logger';
 import { learnShape, planPopulate, project, samePopulateAsEvents } from './projection';
 import type { PopulatePlan, Shape } from './projection';
-import type { ContentAction, DatabaseOrder, EventMeta, RelatedInfo, RestInfo, StrapiDocument } from './protocol';
+import type { DatabaseOrder, EventMeta, RelatedInfo, RestInfo, StrapiDocument } from './protocol';
 import type { NormalizedQuery, PopulateInput } from './query-options';
 import { canonicalize } from './query-options';
 import type { Pagination, RestClient } from './rest';
@@ -17,15 +19,7 @@ import { createRereadScheduler } from './reread';
 import { concernsQuery } from './related';
 import { createStore } from './store';
 import type { ReadableStore } from './store';
-import { shareDocument } from './structural-sharing';
 import type { SubscriptionConsumer, SubscriptionRegistry } from './subscription-registry';
-
-interface Queued {
-  document: unknown;
-  meta: EventMeta;
-  /** Arrived while a REST read of the query was in flight. */
-  duringFetch: boolean;
-}
 
 /** A list read in several requests may have shifted between them; read it again this many times. */
 const MAX_CONSISTENT_READS = 3;
@@ -53,7 +47,8 @@ function wrongKind(query: NormalizedQuery, rest: RestInfo): LiveError | undefine
  * TanStack Query cache. Shared by every observer of the same query.
  *
  * The order of things is what keeps it correct: subscribe first; read REST once the server has
- * acknowledged; queue every event meanwhile; then apply the queued events on top of what was read.
+ * acknowledged; queue every event meanwhile; then apply the queued events on top of what was read
+ * (the queue, its batching per tick and the applying are in event-queue.ts).
  */
 export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements SubscriptionConsumer {
   readonly query: NormalizedQuery;
@@ -65,16 +60,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private readonly store;
 
   private state: CollectionState<T> = emptyState();
-  private queue: Queued[] = [];
+  /** The events not yet applied to the state. */
+  private readonly events: EventQueue<T>;
   private restInfo: RestInfo | undefined;
-  /** How the server's database orders (from its acknowledgement); undefined from an older server. */
-  private order: DatabaseOrder | undefined;
   /** Events that could not be applied locally ask for a read here: one per burst. */
   private readonly reread = createRereadScheduler(() => void this.readList());
   private shape: Shape | undefined;
   private generation = 0;
   private fetchingList = false;
-  private busy = false;
   private loaded = false;
   private online = false;
   private synced = false;
@@ -91,13 +84,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   private cached: unknown;
   /**
    * The items are the cache's own documents, or documents of events already shared with them (see
-   * apply): the cache has nothing to compare on the next write. Not after a REST read.
+   * EventQueue's apply): the cache has nothing to compare on the next write. Not after a REST read.
    */
   private sharedWithCache = false;
-  /** Events arrived and a microtask will apply them, all together (see onEvent). */
-  private pumpScheduled = false;
-  /** Applied events changed the list since it was last published. */
-  private changed = false;
   /** The data was dropped (access refused): the snapshot and the cache show none. */
   private cleared = false;
   /** The query does not fit its type's kind: an error for good, holding no server subscription. */
@@ -113,6 +102,37 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.store = createStore<LiveResult<unknown>>(LiveQuery.peek(options.queryClient, this.query), (error) =>
       this.logger.error('An observer listener threw', error),
     );
+    this.events = new EventQueue<T>(this.eventQueueHost());
+  }
+
+  /** What the event queue reads and writes of this query. */
+  private eventQueueHost(): EventQueueHost<T> {
+    // Accessors, not copies: the queue applies events to the state this query reads and replaces.
+    const live = this;
+    return {
+      query: this.query,
+      logger: this.logger,
+      reread: this.reread,
+      get state() {
+        return live.state;
+      },
+      set state(state) {
+        live.state = state;
+      },
+      get loaded() {
+        return live.loaded;
+      },
+      get generation() {
+        return live.generation;
+      },
+      project: (document) => project<T>(document, this.shape, this.plan),
+      readDocument: (documentId) => this.rest.one<T>(this.restInfo!.path, documentId, this.params()),
+      learnShape: (document) => {
+        this.shape = learnShape(this.shape, [document], this.plan);
+      },
+      readQuery: () => void this.readList(),
+      publish: () => this.publish(),
+    };
   }
 
   /** The snapshot of a query nobody observes yet: cached data if there is some, else pending. */
@@ -136,7 +156,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   stop(): void {
-    this.applyQueued();
+    this.events.flush();
     this.generation += 1;
     this.reread.cancel();
     this.fetchingList = false;
@@ -146,13 +166,13 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.release = undefined;
     this.cache.let();
     this.online = false;
-    this.queue = [];
+    this.events.clear();
     this.publish();
   }
 
   /** Reads the query again over REST (events meanwhile are queued and applied on top). */
   refetch(): Promise<void> {
-    this.applyQueued();
+    this.events.flush();
     if (!this.restInfo) return Promise.resolve();
     const done = new Promise<void>((resolve) => this.waiters.push(resolve));
     void this.readList();
@@ -163,7 +183,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   // so that what it does follows them, as it did when each event was applied on arrival.
 
   onActive(rest: RestInfo, order?: DatabaseOrder): void {
-    this.applyQueued();
+    this.events.flush();
     const refusal = wrongKind(this.query, rest);
     if (refusal) {
       this.refuse(refusal);
@@ -173,7 +193,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     // The server says what its events populate: a query that reads exactly that takes them as they are.
     if (samePopulateAsEvents(this.query.rest, rest.populate, canonicalize)) this.plan = { kind: 'exact' };
     else if (this.plan.kind === 'exact') this.plan = planPopulate(this.query.rest.populate as PopulateInput | undefined);
-    this.order = order;
+    this.events.order = order;
     this.online = true;
     this.synced = false;
     this.retries = 0;
@@ -182,31 +202,20 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   onEvent(document: unknown, meta: EventMeta): void {
     if (this.refused) return;
-    this.queue.push({ document, meta, duringFetch: this.fetchingList });
+    // Applied in a microtask with the rest of this tick's events (see EventQueue).
+    this.events.push({ document, meta, duringFetch: this.fetchingList });
     // A read is about to start: this event is part of the burst it reads (and puts it off a little).
     if (this.reread.pending) this.reread.request();
-    // The events of one tick (a burst off the socket) are applied together, in a microtask: one
-    // cache write, one snapshot and one notification for all of them, with the same end result.
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => this.applyQueued());
-  }
-
-  /** Applies the events queued this tick, if their microtask has not yet. */
-  private applyQueued(): void {
-    if (!this.pumpScheduled) return;
-    this.pumpScheduled = false;
-    this.pump();
   }
 
   onOffline(): void {
-    this.applyQueued();
+    this.events.flush();
     this.online = false;
     this.publish();
   }
 
   onResync(): void {
-    this.applyQueued();
+    this.events.flush();
     if (this.loaded) void this.refetch();
   }
 
@@ -216,22 +225,22 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onRelated(info: RelatedInfo): void {
-    this.applyQueued();
+    this.events.flush();
     // Only a query it concerns reads again (see concernsQuery): once for a burst, like other re-reads.
     if (!this.loaded || !concernsQuery(info, this.query.uid, this.state.items, this.populates)) return;
-    this.busy = true;
+    this.events.held = true;
     this.reread.request();
   }
 
   onRecovered(): void {
-    this.applyQueued();
+    this.events.flush();
     this.online = true;
     if (this.readFailed) void this.readList();
     this.publish();
   }
 
   onConnectionError(error: LiveError): void {
-    this.applyQueued();
+    this.events.flush();
     // A query that has shown data keeps it (not live) while Socket.IO reconnects; one that has
     // read nothing yet says why it has nothing, instead of staying pending.
     if (this.loaded) return;
@@ -240,7 +249,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   onError(error: LiveError): void {
-    this.applyQueued();
+    this.events.flush();
     this.error = error;
     // Refused or ended by the server: no events come for it.
     this.online = false;
@@ -261,7 +270,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
    */
   private refuse(error: LiveError): void {
     this.refused = true;
-    this.queue = [];
+    this.events.clear();
     this.release?.();
     this.release = undefined;
     this.onError(error);
@@ -274,17 +283,16 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
   }
 
   private async readList(attempt = 1): Promise<void> {
-    this.applyQueued();
+    this.events.flush();
     const rest = this.restInfo;
     if (!rest) return;
     const generation = ++this.generation;
     clearTimeout(this.retryTimer);
     this.reread.cancel();
     // What arrived before this read was sent is in what it returns: remember it, do not apply it.
-    for (const { meta } of this.queue) this.state = recordEvent(this.state, meta);
-    this.queue = [];
+    for (const { meta } of this.events.takeAll()) this.state = recordEvent(this.state, meta);
     this.fetchingList = true;
-    this.busy = true;
+    this.events.held = true;
     this.publish();
     let items: T[];
     let pagination: Pagination | undefined;
@@ -305,7 +313,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       if (generation !== this.generation) return;
       const error = toLiveError(caught, 'NETWORK_ERROR');
       this.fetchingList = false;
-      this.busy = false;
+      this.events.held = false;
       this.error = error;
       this.logger.warn(`reading ${this.query.uid} failed: ${error.message}`);
       this.readFailed = true;
@@ -321,7 +329,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
       return;
     }
     if (generation !== this.generation) return;
-    const moved = this.queue.some(({ meta }) => meta.action !== 'update');
+    const moved = this.events.some(({ meta }) => meta.action !== 'update');
     if (pages > 1 && moved && attempt < MAX_CONSISTENT_READS) {
       // Pages read apart while documents entered or left: a document may have slipped between them.
       return this.readList(attempt + 1);
@@ -332,13 +340,13 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.state = fromFetch(this.state, items, pagination);
     this.sharedWithCache = false;
     this.fetchingList = false;
-    this.busy = false;
+    this.events.held = false;
     this.loaded = true;
     this.synced = true;
     this.error = null;
     this.publish();
     this.settleWaiters();
-    this.pump();
+    this.events.pump();
   }
 
   private settleWaiters(): void {
@@ -346,92 +354,6 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve();
-  }
-
-  /**
-   * Applies queued events in order, one at a time (a REST read of one document may be needed),
-   * then publishes what they changed, once.
-   */
-  private pump(): void {
-    while (!this.busy && this.loaded && this.queue.length > 0) {
-      const next = this.queue.shift()!;
-      const { meta } = next;
-      const action: ContentAction = meta.action;
-      if (isDuplicate(this.state, meta) || isStale(this.state, meta)) continue;
-      if (action === 'delete') {
-        this.apply(next, null);
-        continue;
-      }
-      // Another entry than the one a single type holds: which is current (an event of the old one
-      // may lag a read that returned the new one) is for REST to say, not for arrival order.
-      const another = this.query.kind === 'single' && this.state.items.some((item) => item.documentId !== meta.documentId);
-      const document = another ? null : project<T>(next.document as StrapiDocument, this.shape, this.plan);
-      if (document) {
-        this.apply(next, document);
-        continue;
-      }
-      this.readOne(next);
-    }
-    if (!this.changed) return;
-    this.changed = false;
-    this.publish();
-  }
-
-  /** The event's document is not in this query's REST shape: read it as REST returns it. */
-  private readOne(event: Queued): void {
-    if (this.query.kind === 'single') {
-      // A single type is read at its path only (no `/:documentId` route), which is the whole query:
-      // read it again, once for the burst. The event is part of what that read returns.
-      this.state = recordEvent(this.state, event.meta);
-      this.busy = true;
-      this.reread.request();
-      return;
-    }
-    const rest = this.restInfo!;
-    const generation = this.generation;
-    this.busy = true;
-    this.rest.one<T>(rest.path, event.meta.documentId, this.params()).then(
-      (document) => {
-        if (generation !== this.generation) return;
-        this.busy = false;
-        if (document) this.shape = learnShape(this.shape, [document], this.plan);
-        this.apply(event, document);
-        this.pump();
-      },
-      (caught: unknown) => {
-        if (generation !== this.generation) return;
-        this.busy = false;
-        this.logger.warn(`reading ${this.query.uid} ${event.meta.documentId} failed: ${toLiveError(caught).message}; reading the query again`);
-        void this.readList();
-      },
-    );
-  }
-
-  private apply(event: Queued, document: T | null): void {
-    // Shared with the version it replaces, as the cache's structural sharing would (the whole of
-    // it, if nothing changed): the cache then has nothing left to compare (see publish).
-    const held = document ? heldDocument(this.state, event.meta.documentId) : undefined;
-    const shared = held && document ? shareDocument(held, document) : document;
-    const { state, outcome } = applyEvent<T>(
-      this.state,
-      { action: event.meta.action, document: shared, meta: event.meta, ambiguous: event.duringFetch },
-      { sort: this.query.sort, page: this.query.page, ...(this.order ? { order: this.order } : {}) },
-    );
-    this.logOutcome(event.meta, outcome);
-    this.state = state;
-    if (outcome === 'refetch') {
-      // Hold the events that follow (busy) for the read, which starts once the burst is over.
-      this.busy = true;
-      this.reread.request();
-      return;
-    }
-    if (outcome === 'applied') this.changed = true;
-  }
-
-  private logOutcome(meta: EventMeta, outcome: Outcome): void {
-    this.logger.debug(
-      `${this.query.queryHash} ${meta.action} ${meta.documentId} (${meta.eventId}): ${outcome}${this.state.pagination ? ` total ${this.state.pagination.total}` : ''}`,
-    );
   }
 
   /** An entity or a single type: the data is one document or null, not a list. */
