@@ -76,6 +76,13 @@ function printApply(apply, before) {
   console.log(`\nApplying one event to a live collection (sort: ${apply.sort}, populate: ${apply.populate.join(',')}), µs median / p99`);
   console.log(`Kinds interleaved (${apply.script.interleaved.join(', ')}) after ${apply.script.warmupEvents} warm-up events; updates hit ${apply.script.updateTargets}`);
   if (before) console.log(`"before": ${before.note}`);
+  const fault = apply.pageFault;
+  if (fault?.usPerFault != null) {
+    // What the tails below are made of, on a machine where a fault is slow (a VM): see timeEach in live/apply-event.mjs.
+    console.log(
+      `A minor page fault costs ${num(fault.usPerFault)} µs here (${fault.faultsPerRound} fresh 4 KB pages touched, median of ${fault.rounds} rounds). A list copy that lands on young-generation pages V8 has just mapped pays one per 4 KB: about 20 for the 80 KB of 10,000 documents.`,
+    );
+  }
   for (const size of apply.sizes) {
     const then = at(before, size.docs);
     console.log(`\n  ${num(size.docs)} documents (${num(size.iterationsPerKind)} events of each kind)`.padEnd(48) + 'now'.padStart(22) + 'before'.padStart(26));
@@ -96,11 +103,17 @@ function printApply(apply, before) {
     console.log(
       `  snapshots per burst: ${burst.snapshotsPerBurst}${thenBurst ? ` (before: ${thenBurst.snapshotsPerBurst})` : ''}; snapshots for ${num(size.livePath.events)} single events: ${num(size.livePath.snapshotsPublished)}; REST reads during events: ${size.livePath.restRequestsDuringEvents}`,
     );
-    // Each event copies the list: a young-generation collection every hundred or two events is in the tail.
-    const collections = (gc) =>
-      gc ? ['update', 'create', 'delete'].map((kind) => `${kind} ${gc[kind].samplesWithGc} (p99 of the others ${num(gc[kind].p99UsWithoutGc)} µs)`).join(', ') : '-';
-    console.log(`  samples a garbage collection ran in, live path: ${collections(size.livePath.gc)}`);
-    console.log(`  samples a garbage collection ran in, reducer:   ${collections(size.reducer.gc)}`);
+    // Each event copies the list: a young-generation collection every hundred or two events, and
+    // copies landing on freshly mapped pages, are the tail. Older results have `gc` only.
+    const kinds = ['update', 'create', 'delete'];
+    const tailRow = (label, tail) =>
+      `  ${label.padEnd(38)}${num(tail?.samplesWithGc).padStart(6)}${`${num(tail?.samplesWithFault)} (${num(tail?.minorFaults)})`.padStart(20)}${num(tail?.p99UsWithoutGc).padStart(13)}${num(tail?.p99UsWithNeither).padStart(13)}`;
+    console.log('  tail: samples with a garbage collection, with minor page faults (faults in all); p99 µs of the samples without a collection, with neither');
+    console.log(`  ${''.padEnd(38)}${'GC'.padStart(6)}${'faulted (faults)'.padStart(20)}${'p99 no GC'.padStart(13)}${'p99 neither'.padStart(13)}`);
+    for (const [name, run] of [['live path', size.livePath], ['after refetch', size.livePathAfterRefetch], ['reducer', size.reducer]]) {
+      if (run) for (const kind of kinds) console.log(tailRow(`  ${name}, ${kind}`, (run.tail ?? run.gc)?.[kind]));
+    }
+    console.log(tailRow(`  floor: copy (${num(size.shallowCopy.samples)} samples)`, size.shallowCopy.tail));
     console.log(
       `  final state equals expected: live path ${yes(size.livePath.finalEqualsExpected)}, bursts ${yes(burst.finalEqualsExpected)}, reducer ${yes(size.reducer.finalEqualsExpected)}${size.livePathAfterRefetch ? `, after refetch ${yes(size.livePathAfterRefetch.finalEqualsExpected)}` : ''}`,
     );

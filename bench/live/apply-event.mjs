@@ -21,10 +21,13 @@
  * - `burst`: the same kinds of events, `BURST` of them handed over in one tick: µs per burst and
  *   snapshots per burst (one, when the SDK batches).
  * - `reducer`: `applyEvent` from client/src/collection-state.ts alone, bundled from source.
- * - `shallow copy`: `list.slice()` of the same list, the floor the issue sets for one event.
+ * - `shallow copy`: `list.slice()` of the same list, the floor the issue sets for one event, timed
+ *   through the same timeEach with the same warm-up, set-up and as many samples as the rows
+ *   together, so that it meets the same garbage collections and fresh pages as they do.
  * - `held after N events` (held-memory.mjs): 100,000 events through the reducer and through the
  *   live path; what is held at the end.
- * Each row also says in how many of its samples V8 collected garbage (see timeEach).
+ * Each row also says in how many of its samples V8 collected garbage, and in how many the process
+ * took minor page faults (see timeEach); `pageFault` is what one costs on this machine.
  *
  * Run in its own process by bench/live.mjs (`--expose-gc`, NODE_ENV=production); prints JSON when
  * run directly. Tunables: BENCH_APPLY_SIZES (1000,10000,100000), BENCH_APPLY_WARMUP (300 events),
@@ -61,6 +64,8 @@ const SEED = 20_260_101;
 const KINDS = ['update', 'create', 'delete'];
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const gc = globalThis.gc ?? (() => {});
+/** The process's minor page faults so far (each allocates a small object: outside timed windows only). */
+const minorFaults = () => process.resourceUsage().minorPageFault;
 
 /** Fewer samples where each costs more: the run stays within a few minutes on a slow SDK. */
 const iterationsAt = (docs) => (docs > TARGET_DOCS ? Math.max(50, Math.round(ITERATIONS / 3)) : ITERATIONS);
@@ -71,13 +76,21 @@ const iterationsAt = (docs) => (docs > TARGET_DOCS ? Math.max(50, Math.round(ITE
  * process mid-sample (but which counts every thread: V8's parallel GC threads add to its tail).
  * Warm-up events (row null) are applied but not recorded.
  *
- * Also says which samples a garbage collection ran in (V8's `gc` performance entries): each event
- * copies the list, so a young-generation collection comes every few hundred events and lands in
- * the tail. `gc` holds, per row, how many samples had one and the p99 of those that did not.
+ * Also says which samples a garbage collection ran in (V8's `gc` performance entries), and which
+ * took minor page faults (the process's count, read outside the timed window). Each event copies
+ * the list (80 KB at 10,000 documents) into the young generation. When a collection finds a young
+ * page mostly live (the documents and events a row sets up just before, or a REST read), V8 moves
+ * the page to the old generation whole and maps a fresh one in its place: the first copy to land
+ * there touches its 20 4 KB pages for the first time, 20 faults. Where a page fault is slow (a
+ * VM), those samples are the tail until the young generation has been gone through once (a longer
+ * BENCH_APPLY_WARMUP hides them). `tail` holds, per row, how many samples had a collection, how
+ * many had page faults (and how many faults in all), the p99 of those without a collection and
+ * the p99 of those with neither.
  */
 async function timeEach(events, apply) {
   const samples = {};
   const windows = {};
+  const faulted = {};
   const collections = [];
   const observer = new PerformanceObserver((list) => collections.push(...list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
@@ -88,43 +101,89 @@ async function timeEach(events, apply) {
       warm = false;
       gc();
     }
+    const faults = minorFaults();
     const cpu = process.cpuUsage();
     const start = performance.now();
     const pending = apply(args);
     if (pending) await pending;
     const end = performance.now();
     const { user, system } = process.cpuUsage(cpu);
+    const faultsIn = minorFaults() - faults;
     if (row !== null) {
       (samples[row] ??= []).push((end - start) * 1000);
       (samples[`${row} cpu`] ??= []).push(user + system);
       (windows[row] ??= []).push([start, end]);
+      (faulted[row] ??= []).push(faultsIn);
     }
   }
   await new Promise((resolve) => setImmediate(resolve));
   collections.push(...observer.takeRecords());
   observer.disconnect();
   const overlaps = ([start, end]) => collections.some((entry) => entry.startTime < end && entry.startTime + entry.duration > start);
-  const gcByRow = {};
+  const p99Of = (values) => (values.length > 0 ? Math.round(percentile(values, 0.99) * 10) / 10 : null);
+  const tail = {};
   for (const [row, list] of Object.entries(windows)) {
-    const without = samples[row].filter((_, i) => !overlaps(list[i]));
-    const p99 = without.length > 0 ? percentile(without, 0.99) : undefined;
-    gcByRow[row] = { samplesWithGc: list.length - without.length, p99UsWithoutGc: p99 === undefined ? null : Math.round(p99 * 10) / 10 };
+    const withGc = list.map(overlaps);
+    const faults = faulted[row];
+    tail[row] = {
+      samplesWithGc: withGc.filter(Boolean).length,
+      samplesWithFault: faults.filter((count) => count > 0).length,
+      minorFaults: faults.reduce((sum, count) => sum + count, 0),
+      p99UsWithoutGc: p99Of(samples[row].filter((_, i) => !withGc[i])),
+      p99UsWithNeither: p99Of(samples[row].filter((_, i) => !withGc[i] && faults[i] === 0)),
+    };
   }
-  return { samples, gc: gcByRow };
+  return { samples, tail };
 }
 
-/** The floor the issue sets: one shallow copy of a list of `docs` documents (`slice()`), timed the same way. */
-function copyFloor(initial) {
-  const copies = initial.length > TARGET_DOCS ? 300 : 2000;
-  let list = initial.slice();
-  const samples = [];
-  gc();
-  for (let i = 0; i < copies; i += 1) {
-    const start = performance.now();
-    list = list.slice();
-    samples.push((performance.now() - start) * 1000);
+/**
+ * What one minor page fault costs here: `pages` fresh 4 KB pages of a WebAssembly memory, each
+ * touched once (a fault each), timed, less the same loop over them again (no faults). The first
+ * round warms the loop up and is not kept; the median of the others, per fault counted.
+ */
+function pageFaultCost(pages = 64, rounds = 5) {
+  const wasmPages = Math.ceil((pages * 4096) / 65536);
+  const perFault = [];
+  const faultsPerRound = [];
+  for (let round = 0; round <= rounds; round += 1) {
+    const memory = new WebAssembly.Memory({ initial: 0, maximum: wasmPages });
+    memory.grow(wasmPages);
+    const bytes = new Uint8Array(memory.buffer);
+    const touch = (value) => {
+      for (let offset = 0; offset < pages * 4096; offset += 4096) bytes[offset] = value;
+    };
+    const before = minorFaults();
+    const first = performance.now();
+    touch(1);
+    const firstUs = (performance.now() - first) * 1000;
+    const faults = minorFaults() - before;
+    const again = performance.now();
+    touch(2);
+    const againUs = (performance.now() - again) * 1000;
+    if (round === 0 || faults === 0) continue;
+    perFault.push((firstUs - againUs) / faults);
+    faultsPerRound.push(faults);
   }
-  return summarize(samples);
+  if (perFault.length === 0) return { pagesTouched: pages, usPerFault: null };
+  return { pagesTouched: pages, rounds: perFault.length, faultsPerRound: Math.max(...faultsPerRound), usPerFault: Math.round(percentile(perFault, 0.5) * 10) / 10 };
+}
+
+/**
+ * The floor the issue sets: one shallow copy of the list (`slice()`) per event of the script, timed
+ * by timeEach as the rows are (same warm-up, as many samples as the rows together), after the same
+ * set-up as the reducer row: a fresh clone of the documents and the parsed events, held through
+ * the run. That set-up matters: timeEach's gc() moves young pages full of such live objects to the
+ * old generation whole, V8 maps fresh young pages in their place, and the first copies to land on
+ * them fault. Without it (timed alone right after a collection) a copy stays on pages already
+ * mapped and shows a p99 no row can have.
+ */
+async function benchCopy(initial, script) {
+  let list = structuredClone(initial);
+  const events = parseAll(script.events).map(({ row, args }) => ({ row: row === null ? null : 'copy', args }));
+  const { samples, tail } = await timeEach(events, () => {
+    list = list.slice();
+  });
+  return { ...summarize(samples.copy), cpu: summarize(samples['copy cpu']), tail: tail.copy };
 }
 
 async function benchReducer(reducer, initial, script) {
@@ -132,12 +191,12 @@ async function benchReducer(reducer, initial, script) {
   const options = { sort: parseSort(QUERY.sort) };
   let state = fromFetch(emptyState(), structuredClone(initial), undefined);
   const outcomes = {};
-  const { samples, gc: collections } = await timeEach(parseAll(script.events), ([, document, meta]) => {
+  const { samples, tail } = await timeEach(parseAll(script.events), ([, document, meta]) => {
     const result = applyEvent(state, { action: meta.action, document: meta.action === 'delete' ? null : document, meta }, options);
     state = result.state;
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
   });
-  return { samples, collections, outcomes, finalEqualsExpected: isDeepStrictEqual(state.items, script.final) };
+  return { samples, tail, outcomes, finalEqualsExpected: isDeepStrictEqual(state.items, script.final) };
 }
 
 /**
@@ -209,14 +268,14 @@ async function benchLivePath(client, server, docs, script, { refetch = false, bu
   try {
     const events = parseAll(script.events);
     const snapshotsBefore = session.counts.snapshots;
-    const { samples, gc: collections } = await timeEach(events, (args) => {
+    const { samples, tail } = await timeEach(events, (args) => {
       session.deliver(args);
       return session.settle();
     });
     const snapshotsPublished = session.counts.snapshots - snapshotsBefore;
     const result = session.observer.getCurrentResult();
     const stats = {
-      gc: collections,
+      tail,
       ...session.load,
       events: events.length,
       snapshotsPublished,
@@ -283,8 +342,8 @@ async function benchSize(client, reducer, docs) {
       iterationsPerKind: iterations,
       livePath: { ...rows(livePath.samples), ...livePath.stats },
       ...(afterRefetch ? { livePathAfterRefetch: afterRefetch } : {}),
-      reducer: { ...rows(reducerRun.samples), gc: reducerRun.collections, outcomes: reducerRun.outcomes, finalEqualsExpected: reducerRun.finalEqualsExpected },
-      shallowCopy: copyFloor(initial),
+      reducer: { ...rows(reducerRun.samples), tail: reducerRun.tail, outcomes: reducerRun.outcomes, finalEqualsExpected: reducerRun.finalEqualsExpected },
+      shallowCopy: await benchCopy(initial, script),
     };
   } finally {
     await server.stop();
@@ -293,6 +352,8 @@ async function benchSize(client, reducer, docs) {
 
 export async function main() {
   const startedAt = performance.now();
+  // First, on a small heap: what the tail of every row below is made of.
+  const pageFault = pageFaultCost();
   const client = await loadClient();
   const reducer = await loadReducer();
   const sizes = [];
@@ -309,6 +370,7 @@ export async function main() {
       burst: BURST,
       bursts: BURSTS,
     },
+    pageFault,
     sizes,
     held,
     seconds: Math.round((performance.now() - startedAt) / 100) / 10,
