@@ -1,8 +1,9 @@
 import type { ContentAction, DocumentStatus } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import type { DocumentState } from '../live-queries/matcher';
-import { roomsOf } from '../subscriptions/collection-subscriptions';
-import type { CollectionSubscriptions, LiveQuery } from '../subscriptions/collection-subscriptions';
+import { roomsOf } from '../subscriptions/live-query-registry';
+import type { LiveQuery } from '../subscriptions/live-query-registry';
+import type { CollectionSubscriptions } from '../subscriptions/collection-subscriptions';
 
 /**
  * One emit: rooms of a group that see `action`, for the subscriptions held under one id, or for no

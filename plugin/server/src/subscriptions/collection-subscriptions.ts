@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import type { CollectionSubscriptionAck, RestInfo } from '@strapi-live/client/protocol';
+import type { CollectionSubscriptionAck } from '@strapi-live/client/protocol';
 import type { AccessControl } from '../auth/access-control';
 import { watchedTypeOf } from '../delivery/content-types';
 import type { WatchedType } from '../delivery/content-types';
@@ -11,60 +11,24 @@ import type { IoServer, SocketData } from '../socket/create-server';
 import { AckError } from '../socket/ack';
 import { isPlainObject } from '../socket/validate-payload';
 import type { SubscriberSocket } from './entity-subscriptions';
-import { attributeAtPath, compileFilter, indexKeyOf } from '../live-queries/matcher';
-import type { CompiledFilter } from '../live-queries/matcher';
-import { dialectOf, modelsOf } from '../live-queries/model-info';
-import { createQueryIndex, scopeKey } from '../live-queries/query-index';
-import type { IndexedQuery, KeyOf } from '../live-queries/query-index';
 import { createDatabaseOrder } from '../live-queries/database-order';
-import { memoize } from '../live-queries/memoize';
+import { dialectOf } from '../live-queries/model-info';
+import { createLiveQueryRegistry } from './live-query-registry';
 import { quickQueryId, readQuery } from './query-definition';
 import { populatedTypes, readPopulates } from './populated-types';
 import { syncRelatedRooms } from './related-rooms';
+import { restInfoOf } from './rest-info';
 import { createSubscriptionAccess } from './subscription-access';
-import { createQueryVerdicts } from './query-verdicts';
-import type { QueryDefinition } from './query-definition';
 import { hasSubscriptions, parseQueryRoom, rooms, subscriptionCount } from './rooms';
 
 /**
- * A query evaluated on this node, shared by every local socket (of any group) that asked for it.
- * It holds no list of the documents it matches: each write's before and after states decide.
- */
-export interface LiveQuery extends IndexedQuery {
-  def: QueryDefinition;
-  compiled: CompiledFilter;
-  /**
-   * Its rooms on this node, by group key: one per subscription id it is held under (room name →
-   * subscription id). A room that emptied is dropped a moment later (`delete-room`), or by the sweep
-   * once its sockets' recovery window is over.
-   */
-  rooms: Map<string, Map<string, string>>;
-  /** `rooms` as a flat list, made when a write first needs it after a change (a write may reach 10,000 queries). */
-  roomList: QueryRoom[] | undefined;
-}
-
-/** One room of a live query: its group, and the subscription id its sockets hold the query under. */
-export interface QueryRoom {
-  groupKey: string;
-  room: string;
-  subscription: string;
-}
-
-/** The rooms of a live query, as a list. */
-export function roomsOf(query: LiveQuery): QueryRoom[] {
-  if (query.roomList) return query.roomList;
-  const list: QueryRoom[] = [];
-  for (const [groupKey, groupRooms] of query.rooms) for (const [room, subscription] of groupRooms) list.push({ groupKey, room, subscription });
-  return (query.roomList = list);
-}
-
-/**
- * Collection subscriptions: `subscribe { uid, filters?, status?, locale?, populates? }`. Each distinct query is
- * compiled once per node whatever the number of subscribers, into an in-memory matcher that agrees
- * with Strapi's REST filters, and filed in an index by the values it requires, so a write tests only
- * the queries it can concern. Its events say when a document enters (`create`), changes within
- * (`update`) or leaves (`delete`) the query, decided from the document's states before and after
- * the write (see live-queries/state-loader.ts).
+ * Collection subscriptions: `subscribe { uid, filters?, status?, locale?, populates? }` and
+ * `unsubscribe`: who may hold which query, under which id, in which room. The queries themselves
+ * are live-query-registry.ts: each distinct one compiled once per node whatever the number of
+ * subscribers, into an in-memory matcher that agrees with Strapi's REST filters, and filed in an
+ * index by the values it requires, so a write tests only the queries it can concern. Its events say
+ * when a document enters (`create`), changes within (`update`) or leaves (`delete`) the query,
+ * decided from the document's states before and after the write (see live-queries/state-loader.ts).
  *
  * A subscription's id is the connection's own counter ("1", "2"...; never reused on a connection,
  * kept across connection state recovery in `socket.data`), not the query's: ten thousand sockets
@@ -104,152 +68,14 @@ export function createCollectionSubscriptions({
   /** How often queries left only by expired recovery windows are looked for, in ms. */
   sweepEvery?: number;
 }) {
-  const index = createQueryIndex<LiveQuery>();
-  /**
-   * The queries a write must judge inside its transaction: those whose verdict may need the
-   * database (see `CompiledFilter.decisive`). The others are matched on the states after the commit,
-   * so a write that concerns ten thousand of them is not held open while they are.
-   */
-  const judgedInTransaction = createQueryIndex<LiveQuery>();
-
-  function file(query: LiveQuery): void {
-    index.add(query, query.def.uid);
-    if (!query.compiled.decisive) judgedInTransaction.add(query, query.def.uid);
-  }
-
-  function unfile(query: LiveQuery): void {
-    index.remove(query.def.id, query.def.uid);
-    judgedInTransaction.remove(query.def.id, query.def.uid);
-  }
-  const models = modelsOf(strapi);
-  const dialect = dialectOf(strapi);
+  const registry = createLiveQueryRegistry({ strapi, io, audience, maxQueries, stats, sweepEvery });
   /** Sent with every subscribe: how to order a sort like the database (read once). */
-  const databaseOrder = createDatabaseOrder(strapi, dialect);
-
+  const databaseOrder = createDatabaseOrder(strapi, dialectOf(strapi));
   const typeOf = (uid: string) => watchedTypeOf(watched, uid);
-
-  /**
-   * Listens to the adapter's room events (again when an app replaced the adapter in `hooks.init`:
-   * a new adapter is a new emitter).
-   */
-  function watchAdapter(): void {
-    // Whatever puts a socket in a query room (subscribe, a move to another group after a role change,
-    // a recovered session's rooms coming back) makes that group one of the query's.
-    io.of('/').adapter.on('join-room', (room: string) => {
-      const parsed = parseQueryRoom(room);
-      const query = parsed && index.get(parsed.queryId);
-      if (query) addRoom(query, parsed.groupKey, room, parsed.subscription);
-    });
-    // A query whose last room is gone (unsubscribed, disconnected) is forgotten: no memory, and no
-    // state reads for its type's writes. A dropped socket's rooms stay live for the recovery window,
-    // so the sweep below catches what `delete-room` found still held.
-    io.of('/').adapter.on('delete-room', (room: string) => {
-      const parsed = parseQueryRoom(room);
-      if (!parsed) return;
-      // A moment later: a socket moved to another group (a role change) leaves one room of the query
-      // and joins another, and must find the query still there.
-      setImmediate(() => {
-        const query = index.get(parsed.queryId);
-        if (query) prune(query);
-      });
-    });
-  }
-  watchAdapter();
-
-  const sweep = setInterval(() => {
-    for (const query of [...index.values()]) prune(query);
-  }, sweepEvery);
-  sweep.unref();
-
-  /** The index key of a document's value at a path of `uid` (the matcher's notion of equality). */
-  const keyOfFor = memoize((uid: string): KeyOf => {
-    const attributes = memoize((path: string) => attributeAtPath(uid, path.split('.'), models));
-    return (path, value) => {
-      const attribute = attributes(path.join('.'));
-      return attribute ? indexKeyOf(attribute, value) : undefined;
-    };
-  });
 
   async function defaultLocale(): Promise<string | undefined> {
     const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale?: () => Promise<string> } | undefined;
     return locales?.getDefaultLocale?.();
-  }
-
-  function restInfo(type: WatchedType): RestInfo {
-    const prefix = (strapi.config.get('api.rest.prefix', '/api') as string).replace(/\/$/, '');
-    const name = type.kind === 'singleType' ? type.singularName : type.pluralName;
-    return {
-      path: `${prefix}/${name}`,
-      singularName: type.singularName,
-      pluralName: type.pluralName,
-      kind: type.kind,
-      draftAndPublish: type.draftAndPublish,
-      localized: type.localized,
-      ...(type.populate !== undefined ? { populate: type.populate } : {}),
-    };
-  }
-
-  /** The node's live query for a definition, compiled and filed if it is new here. */
-  function ownQuery(def: QueryDefinition, locale: string | null, compiled = compileFilter(def.filters, def.uid, models, dialect)): LiveQuery {
-    const existing = index.get(def.id);
-    if (existing) return existing;
-    const query: LiveQuery = {
-      id: def.id,
-      scope: scopeKey(def.uid, def.status, locale),
-      paths: compiled.paths,
-      ...(compiled.index ? { index: compiled.index } : {}),
-      def,
-      compiled,
-      rooms: new Map(),
-      roomList: undefined,
-    };
-    file(query);
-    return query;
-  }
-
-  async function liveQuery(def: QueryDefinition, locale: string | undefined): Promise<LiveQuery> {
-    const existing = index.get(def.id);
-    if (existing) return existing;
-    // Each distinct query costs memory and matching on every write of its type: a node has a cap.
-    if (index.size >= maxQueries) throw new AckError('LIMIT_EXCEEDED', 'This server evaluates as many distinct live queries as it may; try again later');
-    const compiled = compileFilter(def.filters, def.uid, models, dialect);
-    // Left to the database on every write: make sure now that the database takes it at all (a
-    // PostgreSQL type error would otherwise surface in every write of the type).
-    if (!compiled.inMemory) {
-      try {
-        await strapi.documents(def.uid as never).findFirst({ filters: def.filters, status: def.status, ...(locale ? { locale } : {}), fields: ['documentId'] } as never);
-      } catch (error) {
-        throw new AckError('INVALID_QUERY', `The database refuses these filters: ${(error as Error).message.split('\n')[0]!.slice(0, 300)}`);
-      }
-    }
-    return ownQuery(def, locale ?? null, compiled);
-  }
-
-  const { judge, matcherOf, matchesNow } = createQueryVerdicts({
-    strapi,
-    stats,
-    // Only the queries whose verdict may need the database are judged inside the write.
-    candidates: (uid, key, state) => judgedInTransaction.candidates(scopeKey(uid, key.status, key.locale), [state], keyOfFor(uid)),
-  });
-
-  function addRoom(query: LiveQuery, groupKey: string, room: string, subscription: string): void {
-    let groupRooms = query.rooms.get(groupKey);
-    if (!groupRooms) query.rooms.set(groupKey, (groupRooms = new Map()));
-    groupRooms.set(room, subscription);
-    query.roomList = undefined;
-  }
-
-  /**
-   * Drops the query's rooms that nobody (connected, or about to recover) is in, and forgets the
-   * query once it has none.
-   */
-  function prune(query: LiveQuery): void {
-    for (const [groupKey, groupRooms] of query.rooms) {
-      for (const room of groupRooms.keys()) if (!audience.has(room)) groupRooms.delete(room);
-      if (groupRooms.size === 0) query.rooms.delete(groupKey);
-    }
-    query.roomList = undefined;
-    if (query.rooms.size === 0) unfile(query);
   }
 
   /** The socket's room for a query (of its group), if it holds the query. */
@@ -278,14 +104,12 @@ export function createCollectionSubscriptions({
     draftView,
     ended: (socket, queryId) => {
       countHeld(socket);
-      const query = index.get(queryId);
-      if (query) prune(query);
+      const query = registry.get(queryId);
+      if (query) registry.prune(query);
     },
   });
 
   return {
-    restInfo,
-
     async subscribe(socket: SubscriberSocket, payload: unknown): Promise<CollectionSubscriptionAck> {
       const session = socket.data.io;
       if (!session) throw new AckError('UNAUTHORIZED', 'This connection has no session');
@@ -320,7 +144,7 @@ export function createCollectionSubscriptions({
       }
       // A query without a locale reads the default one, as REST does.
       const locale = typeOf(def.uid).localized ? (def.locale ?? (await defaultLocale())) : undefined;
-      const query = await liveQuery(def, locale);
+      const query = await registry.forSubscribe(def, locale);
       // Held already (the same query again, or the subscribe of a client that did not see the
       // first acknowledgement): the same id. Otherwise the connection's next one, taken after the
       // awaits above so that concurrent subscribes never share one.
@@ -332,16 +156,16 @@ export function createCollectionSubscriptions({
       const room = rooms.query(session.groupKey, def.id, id);
       // Kept with the socket, so that a node it recovers on (maybe another) can evaluate it. What
       // its reads show populated only widens: another read shape sharing it may need the rest.
-      const shows = [...new Set([...(socket.data.queries?.[def.id]?.shows ?? []), ...populatedTypes(populates, def.uid, models)])].sort();
+      const shows = [...new Set([...(socket.data.queries?.[def.id]?.shows ?? []), ...populatedTypes(populates, def.uid, registry.models)])].sort();
       (socket.data.queries ??= {})[def.id] = { def, locale: locale ?? null, ...(shows.length > 0 ? { shows } : {}) };
-      addRoom(query, session.groupKey, room, id);
+      registry.addRoom(query, session.groupKey, room, id);
       await socket.join(room);
       await syncRelatedRooms(socket, session.groupKey);
       // Forgotten meanwhile (its last subscriber left while this one joined): file it again.
-      if (!index.get(def.id)) file(query);
+      if (!registry.get(def.id)) registry.file(query);
       countHeld(socket);
       await socket.leave(rooms.broadcast(session.groupKey));
-      return { id, uid: def.uid, rest: restInfo(typeOf(def.uid)), order: await databaseOrder() };
+      return { id, uid: def.uid, rest: restInfoOf(strapi, typeOf(def.uid)), order: await databaseOrder() };
     },
 
     async unsubscribe(socket: SubscriberSocket, payload: unknown): Promise<{ id: string }> {
@@ -365,19 +189,12 @@ export function createCollectionSubscriptions({
       await syncRelatedRooms(socket, session.groupKey);
       countHeld(socket);
       if (!hasSubscriptions(socket.rooms)) await socket.join(rooms.broadcast(session.groupKey));
-      const query = index.get(parseQueryRoom(room)!.queryId);
-      if (query) prune(query);
+      const query = registry.get(parseQueryRoom(room)!.queryId);
+      if (query) registry.prune(query);
       return { id };
     },
 
-    /**
-     * The live queries a document's states (before and after a write) can concern, in one view and
-     * locale of its type: looked up in the index, not tested one by one. Read-only, maybe the
-     * index's own set, and some may have no room left here (skip those).
-     */
-    forStates(uid: string, status: 'published' | 'draft', locale: string | null, states: readonly unknown[]): ReadonlySet<LiveQuery> {
-      return index.candidates(scopeKey(uid, status, locale), states, keyOfFor(uid));
-    },
+    forStates: registry.forStates,
 
     /** See subscription-access.ts. */
     revalidate: subscriptionAccess.revalidate,
@@ -389,14 +206,10 @@ export function createCollectionSubscriptions({
     /** Resolves when no check of subscriptions is running. */
     idle: subscriptionAccess.idle,
 
-    /** Every live query of a view and locale of `uid` that has rooms on this node. */
-    inScope(uid: string, status: 'published' | 'draft', locale: string | null): LiveQuery[] {
-      return [...index.inScope(scopeKey(uid, status, locale))].filter((query) => query.rooms.size > 0);
-    },
-
-    matcherOf,
-    matchesNow,
-    judge,
+    inScope: registry.inScope,
+    matcherOf: registry.matcherOf,
+    matchesNow: registry.matchesNow,
+    judge: registry.judge,
 
     /**
      * Makes this node evaluate the queries of a session that recovers here from another node, for
@@ -413,27 +226,22 @@ export function createCollectionSubscriptions({
           unknown.push(room);
           continue;
         }
-        addRoom(ownQuery(entry.def, entry.locale), parsed.groupKey, room, parsed.subscription);
+        registry.addRoom(registry.ownQuery(entry.def, entry.locale), parsed.groupKey, room, parsed.subscription);
       }
       return unknown;
     },
 
-    /** Paths the live queries on `uid` read (what a write of `uid` must load). */
-    pathsOf: (uid: string) => index.pathsOf(uid),
-    hasQueries: (uid: string) => index.has(uid),
-    uidsWithQueries: () => index.uids(),
-
-    /** The server's adapter was replaced: listen to the new one's room events. */
-    rewire: watchAdapter,
+    pathsOf: registry.pathsOf,
+    hasQueries: registry.hasQueries,
+    uidsWithQueries: registry.uidsWithQueries,
+    rewire: registry.rewire,
 
     /** How many live queries this node evaluates. */
     get size(): number {
-      return index.size;
+      return registry.size;
     },
 
-    close(): void {
-      clearInterval(sweep);
-    },
+    close: registry.close,
   };
 }
 

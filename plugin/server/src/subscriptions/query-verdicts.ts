@@ -4,7 +4,7 @@ import type { DependentKey } from '../live-queries/state-loader';
 import { databaseVerdicts } from '../live-queries/database-verdicts';
 import { inSavepoint } from '../live-queries/savepoint';
 import { createThrottledLog } from '../socket/throttled-log';
-import type { LiveQuery } from './collection-subscriptions';
+import type { LiveQuery } from './live-query-registry';
 
 /**
  * Whether a document's states match live queries: judged inside the write's transaction where the

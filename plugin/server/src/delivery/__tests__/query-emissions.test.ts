@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessControl } from '../../auth/access-control';
-import type { LiveQuery } from '../../subscriptions/collection-subscriptions';
+import type { LiveQuery } from '../../subscriptions/live-query-registry';
 import { EARLY_ROOMS, createQueryEmissions } from '../query-emissions';
 import type { Emission } from '../query-emissions';
 
