@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Core } from '@strapi/strapi';
+import { waitForDatabaseIdle } from './database-idle';
 import { createPostgresDatabase } from './postgres';
 
 const require = createRequire(import.meta.url);
@@ -109,6 +110,7 @@ export async function bootExampleApp(options: BootOptions = {}): Promise<Example
     strapi,
     url: `http://127.0.0.1:${port}`,
     async stop() {
+      await waitForDatabaseIdle(strapi);
       await strapi.destroy();
       restore();
       await dropDatabase();
