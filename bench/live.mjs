@@ -7,7 +7,9 @@
  *    articles, through the real client path and through the reducer alone; bursts of events in one
  *    tick; what the client holds after 100,000 events. Printed beside the figures of the SDK
  *    before issue 12 (live/apply-event.before.json, measured by the same script).
- * 2. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
+ * 2. live/browser-apply-event.mjs: the live path and the floor of 1. at 10,000 articles in headless
+ *    Chromium, where the SDK runs in production (a cross-origin isolated page: 5 µs timer steps).
+ * 3. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
  *    a Socket.IO server streams 1,000 events a second for 5 s; then the same stream to a bare
  *    observer, for comparison.
  *
@@ -139,6 +141,22 @@ function printApply(apply, before) {
   }
 }
 
+function printBrowserApply(browser, node) {
+  const pair = (stats) => (stats ? `${num(stats.medianUs)} / ${num(stats.p99Us)}` : '-');
+  const row = (label, inBrowser, inNode) => `  ${label.padEnd(46)}${pair(inBrowser).padStart(22)}${pair(inNode).padStart(26)}`;
+  console.log(
+    `\nThe same live path in headless Chromium ${browser.chromium}, ${num(browser.docs)} documents, µs median / p99 (timer steps of ${browser.crossOriginIsolated ? '5' : '100'} µs${browser.crossOriginIsolated ? ', cross-origin isolated page' : ': the page is NOT cross-origin isolated'})`,
+  );
+  console.log(''.padEnd(48) + 'Chromium'.padStart(22) + 'Node (above)'.padStart(26));
+  for (const kind of ['update', 'create', 'delete']) console.log(row(`  ${kind}`, browser.livePath[kind], node?.livePath?.[kind]));
+  console.log(row('  floor: one shallow copy of the list', browser.floor, node?.shallowCopy));
+  const faults = browser.rendererFaultsPerEvent;
+  if (faults?.livePath != null) console.log(`  the renderer's minor page faults per event: ${num(faults.livePath)} applying, ${num(faults.floor)} copying`);
+  console.log(
+    `  snapshots for ${num(browser.events)} events: ${num(browser.snapshotsPublished)}; REST reads: ${browser.restRequests} (the initial read, ${num(browser.initialLoadMs)} ms); final state equals expected: ${yes(browser.finalEqualsExpected)}`,
+  );
+}
+
 function printStream(react, observer) {
   const row = (label, a, b) => `  ${label.padEnd(48)}${num(a).padStart(16)}${num(b).padStart(16)}`;
   console.log(
@@ -166,17 +184,20 @@ async function main() {
   const startedAt = performance.now();
   console.log('\nclient benchmarks: applying events to 1,000, 10,000 and 100,000 documents...');
   const applyEvent = await runPart('live/apply-event.mjs', {}, APPLY_TIMEOUT_MS);
+  console.log('client benchmarks: the live path in headless Chromium...');
+  const browserApply = await runPart('live/browser-apply-event.mjs', {}, APPLY_TIMEOUT_MS);
   console.log('client benchmarks: React under 1,000 events/s...');
   const react = await runPart('live/react-renders.mjs');
   console.log('client benchmarks: the same stream, observer only...');
   const observerOnly = await runPart('live/react-renders.mjs', { BENCH_REACT_RENDER: '0' });
   const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
 
-  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, react, observerOnly, durationSeconds: seconds };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, browserApply, react, observerOnly, durationSeconds: seconds };
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 
   printApply(applyEvent, readBefore());
+  printBrowserApply(browserApply, applyEvent.sizes.find((size) => size.docs === browserApply.docs));
   printStream(react, observerOnly);
   console.log(`\nnode ${process.version}, ${report.cpus} cores; run took ${seconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
   const correct = [
@@ -187,6 +208,7 @@ async function main() {
       size.livePathAfterRefetch?.finalEqualsExpected ?? true,
     ]),
     applyEvent.held?.reducer.finalEqualsExpected ?? true,
+    browserApply.finalEqualsExpected,
     applyEvent.held?.livePath?.finalEqualsExpected ?? true,
     react.finalRenderedEqualsExpected,
     observerOnly.finalRenderedEqualsExpected,

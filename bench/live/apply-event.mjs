@@ -50,8 +50,8 @@ import { percentile, summarize, waitFor } from './stats.mjs';
 
 const list = (value, fallback) => (value ?? fallback).split(',').filter(Boolean).map(Number);
 const SIZES = list(process.env.BENCH_APPLY_SIZES, '1000,10000,100000');
-const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 300);
-const ITERATIONS = Number(process.env.BENCH_APPLY_ITERATIONS ?? 1000);
+export const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 300);
+export const ITERATIONS = Number(process.env.BENCH_APPLY_ITERATIONS ?? 1000);
 const REFETCH_ITERATIONS = Number(process.env.BENCH_APPLY_REFETCH_ITERATIONS ?? 1000);
 const BURST = Number(process.env.BENCH_APPLY_BURST ?? 100);
 const BURSTS = Number(process.env.BENCH_APPLY_BURSTS ?? 20);
@@ -60,8 +60,9 @@ const HELD_DOCS = Number(process.env.BENCH_HELD_DOCS ?? 10_000);
 const HELD_LIVE = process.env.BENCH_HELD_LIVE !== '0';
 /** The size the targets are set at: the refetch row is measured there. */
 const TARGET_DOCS = 10_000;
-const SEED = 20_260_101;
-const KINDS = ['update', 'create', 'delete'];
+/** The documents (SEED) and the event script (SEED + 1) of every size; browser-apply-event.mjs replays the same. */
+export const SEED = 20_260_101;
+export const KINDS = ['update', 'create', 'delete'];
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const gc = globalThis.gc ?? (() => {});
 /** The process's minor page faults so far (each allocates a small object: outside timed windows only). */

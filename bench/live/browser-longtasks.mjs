@@ -53,15 +53,13 @@
  * parent over IPC when forked. Exits non-zero only when the run itself fails (no browser, no page,
  * Strapi error), never because of a long task: it is a benchmark, it prints figures.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createBrotliDecompress } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { bootStrapi, rootDir, runBench, withTimeout } from '../lib/strapi.mjs';
+import { launchChromium } from './chromium.mjs';
 import { seedArticleList, storyTitle } from './seed-article-list.mjs';
 
 const RATE = Number(process.env.BENCH_BROWSER_RATE ?? 100);
@@ -83,52 +81,6 @@ const resultsFile = path.join(rootDir, 'bench', 'results', 'browser.json');
 const FRAMEWORK = { react: 'React', vue: 'Vue', vanilla: 'vanilla' };
 /** What a page's render counter counts. */
 const RENDERS = { react: 'commits', vue: 'ArticleList updates' };
-
-// ---------------------------------------------------------------------------------------------
-// Chromium, as examples/e2e/src/browser.ts finds it (that file is TypeScript; the logic is small)
-
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-const CACHE_DIR = path.join(rootDir, 'node_modules', '.cache', 'strapi-live');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-async function resolveChromium() {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist`);
-    return { executablePath: fromEnv, source: 'CHROMIUM_PATH' };
-  }
-  if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'system' };
-  const entry = fileURLToPath(import.meta.resolve('@sparticuz/chromium'));
-  const packageDir = path.resolve(path.dirname(entry), '..');
-  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
-  const target = path.join(CACHE_DIR, `chromium-${version}`);
-  if (!existsSync(target)) {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    const partial = `${target}.${process.pid}.partial`;
-    await pipeline(createReadStream(path.join(packageDir, 'bin', 'chromium.br')), createBrotliDecompress(), createWriteStream(partial, { mode: 0o755 }));
-    renameSync(partial, target);
-  }
-  return { executablePath: target, source: '@sparticuz/chromium' };
-}
-
-async function launchChromium() {
-  const { executablePath, source } = await resolveChromium();
-  try {
-    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
-    return { browser, source };
-  } catch (error) {
-    throw new Error(`Could not launch Chromium from ${executablePath} (${source}): ${error.message}`, { cause: error });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // What runs in the page before its own scripts

@@ -9,14 +9,21 @@
  * bench/run.mjs; here only the client is under test. It runs in its own process (see
  * {@link startFakeStrapi}) so that emitting does not compete with the client for its thread.
  *
+ * With `pageDir`, it also serves that folder's files under `/bench/` (a benchmark page and its
+ * bundle, see browser-apply-event.mjs), cross-origin isolated (COOP + COEP headers) so that the
+ * page's `performance.now()` has 5 µs steps rather than 100 µs; the page then reads REST and opens
+ * its socket on the same origin.
+ *
  * Protocol with the parent (IPC):
- *   → { type: 'start', seed, count }                 ← { type: 'ready', port }
+ *   → { type: 'start', seed, count, pageDir? }       ← { type: 'ready', port }
  *   → { type: 'stream', seed, rate, durationMs }     ← { type: 'streamed', emitted, byKind, elapsedMs, restRequests, final }
  *   → { type: 'stats' }                              ← { type: 'stats', restRequests }
  *   → { type: 'stop' }                               (exits)
  */
 import { fork } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { ARTICLE, REST_INFO, SUBSCRIPTION_ID, createModel, createRandom, initialArticles, outline } from './fixtures.mjs';
@@ -24,7 +31,7 @@ import { ARTICLE, REST_INFO, SUBSCRIPTION_ID, createModel, createRandom, initial
 const MAX_PAGE_SIZE = 100;
 
 /** Forks this file as a child process and drives it. */
-export async function startFakeStrapi({ seed, count }) {
+export async function startFakeStrapi({ seed, count, pageDir }) {
   const child = fork(fileURLToPath(import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiters = new Map();
   child.on('message', (message) => {
@@ -45,7 +52,7 @@ export async function startFakeStrapi({ seed, count }) {
       child.send(message);
     });
 
-  const { port } = await request({ type: 'start', seed, count }, 'ready');
+  const { port } = await request({ type: 'start', seed, count, pageDir }, 'ready');
   return {
     url: `http://127.0.0.1:${port}`,
     /** Streams events at `rate` per second for `durationMs`; resolves once the last one was emitted. */
@@ -62,12 +69,32 @@ export async function startFakeStrapi({ seed, count }) {
 // ---------------------------------------------------------------------------------------------
 // The child process
 
-function serve({ seed, count }) {
+const PAGE_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+/** A file of `pageDir` for `/bench/<name>` (`/bench/` is index.html), cross-origin isolated. */
+function servePage(pageDir, pathname, res) {
+  const name = pathname.slice('/bench/'.length) || 'index.html';
+  const type = PAGE_TYPES[path.extname(name)];
+  if (!type || name.includes('/') || name.startsWith('.')) {
+    res.writeHead(404).end();
+    return;
+  }
+  readFile(path.join(pageDir, name)).then(
+    (body) => {
+      res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+      res.end(body);
+    },
+    () => res.writeHead(404).end(),
+  );
+}
+
+function serve({ seed, count, pageDir }) {
   const state = { list: initialArticles(seed, count), restRequests: 0 };
 
   const httpServer = http.createServer((req, res) => {
-    state.restRequests += 1;
     const url = new URL(req.url, 'http://localhost');
+    if (pageDir && url.pathname.startsWith('/bench/')) return servePage(pageDir, url.pathname, res);
+    state.restRequests += 1;
     const reply = (status, body) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

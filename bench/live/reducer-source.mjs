@@ -4,14 +4,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** esbuild, which comes with tsup (a root devDependency): resolved from there. */
+export const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild');
+
 /**
  * The reducer (client/src/collection-state.ts, not exported by the package) and `parseSort`,
  * bundled from source by esbuild. `sourceDir` defaults to client/src; BENCH_CLIENT_SRC points it at
  * another copy of the sources (an older version, to compare).
  */
 export async function loadReducer(sourceDir = process.env.BENCH_CLIENT_SRC ?? path.join(rootDir, 'client', 'src')) {
-  // esbuild comes with tsup (a root devDependency): resolve it from there.
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild');
   const result = await esbuild.build({
     stdin: {
       contents: "export * from './collection-state.ts'; export { parseSort } from './sort.ts';",
