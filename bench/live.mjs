@@ -76,7 +76,9 @@ function printApply(apply, before) {
   const pair = (stats) => (stats ? `${num(stats.medianUs)} / ${num(stats.p99Us)}` : '-');
   const row = (label, now, then) => `  ${label.padEnd(46)}${pair(now).padStart(22)}${pair(then).padStart(26)}`;
   console.log(`\nApplying one event to a live collection (sort: ${apply.sort}, populate: ${apply.populate.join(',')}), µs median / p99`);
-  console.log(`Kinds interleaved (${apply.script.interleaved.join(', ')}) after ${apply.script.warmupEvents} warm-up events; updates hit ${apply.script.updateTargets}`);
+  console.log(
+    `Kinds interleaved (${apply.script.interleaved.join(', ')}${apply.script.order ? `: ${apply.script.order}` : ''}) after ${apply.script.warmupEvents} warm-up events; updates hit ${apply.script.updateTargets}`,
+  );
   if (before) console.log(`"before": ${before.note}`);
   const fault = apply.pageFault;
   if (fault?.usPerFault != null) {

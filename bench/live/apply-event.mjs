@@ -2,8 +2,8 @@
  * Client cost of applying content events to a live collection of articles sorted by title, at
  * 1,000, 10,000 and 100,000 documents, per event kind: an update of a document in the middle (one
  * of the 100 around it, title kept, so it stays there), a create whose random title must be sorted
- * in, and a delete at a random position. The three kinds are interleaved (update, create, delete,
- * ...), so the collection keeps its size.
+ * in, and a delete at a random position. The three kinds are interleaved, each once in every
+ * round of three in a random order (event-script.mjs), so the collection keeps its size.
  *
  * Rows, fed the same deterministic event script at each size:
  * - `live path`: a real `createLiveClient` connected to the fake Strapi (Socket.IO + REST, see
@@ -30,7 +30,7 @@
  * took minor page faults (see timeEach); `pageFault` is what one costs on this machine.
  *
  * Run in its own process by bench/live.mjs (`--expose-gc`, NODE_ENV=production); prints JSON when
- * run directly. Tunables: BENCH_APPLY_SIZES (1000,10000,100000), BENCH_APPLY_WARMUP (300 events),
+ * run directly. Tunables: BENCH_APPLY_SIZES (1000,10000,100000), BENCH_APPLY_WARMUP (2,000 events),
  * BENCH_APPLY_ITERATIONS (1000 per kind; a third of it at 100,000 documents),
  * BENCH_APPLY_REFETCH_ITERATIONS (1000), BENCH_APPLY_BURST (100 events), BENCH_APPLY_BURSTS (20),
  * BENCH_HELD_EVENTS (100000), BENCH_HELD_DOCS (10000), BENCH_HELD_LIVE (1: also the live path).
@@ -50,7 +50,15 @@ import { percentile, summarize, waitFor } from './stats.mjs';
 
 const list = (value, fallback) => (value ?? fallback).split(',').filter(Boolean).map(Number);
 const SIZES = list(process.env.BENCH_APPLY_SIZES, '1000,10000,100000');
-export const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 300);
+/**
+ * Events applied before the timed ones, in every row: enough for V8's heap to reach the size it
+ * keeps while events stream in. Measured at 10,000 documents on the 2-core VM: after 300 events
+ * (13 MB allocated) Chromium's renderer still takes ~6 fresh-page faults per event and the p99 of
+ * the live path is 370-1,170 µs; after 1,000, 240-300 µs; after 2,000 (about 90 MB, 20 s of a
+ * 100 events/s stream) the faults are over and it is 115-165 µs. Node's floor (`slice()`) goes
+ * from a p99 of 250 µs to 46 µs the same way. BENCH_APPLY_WARMUP=300 shows the cold tail.
+ */
+export const WARMUP = Number(process.env.BENCH_APPLY_WARMUP ?? 2000);
 export const ITERATIONS = Number(process.env.BENCH_APPLY_ITERATIONS ?? 1000);
 const REFETCH_ITERATIONS = Number(process.env.BENCH_APPLY_REFETCH_ITERATIONS ?? 1000);
 const BURST = Number(process.env.BENCH_APPLY_BURST ?? 100);
@@ -83,8 +91,8 @@ const iterationsAt = (docs) => (docs > TARGET_DOCS ? Math.max(50, Math.round(ITE
  * page mostly live (the documents and events a row sets up just before, or a REST read), V8 moves
  * the page to the old generation whole and maps a fresh one in its place: the first copy to land
  * there touches its 20 4 KB pages for the first time, 20 faults. Where a page fault is slow (a
- * VM), those samples are the tail until the young generation has been gone through once (a longer
- * BENCH_APPLY_WARMUP hides them). `tail` holds, per row, how many samples had a collection, how
+ * VM), those samples are the tail while the heap is still growing into its steady size, which is
+ * why the warm-up is long (see WARMUP). `tail` holds, per row, how many samples had a collection, how
  * many had page faults (and how many faults in all), the p99 of those without a collection and
  * the p99 of those with neither.
  */
@@ -334,7 +342,7 @@ async function benchSize(client, reducer, docs) {
     let afterRefetch;
     if (docs === TARGET_DOCS) {
       // Events go straight to the client: the server's list is still the initial one.
-      const refetchScript = eventScript(initial, { seed: SEED + 2, warmup: 50, iterations: REFETCH_ITERATIONS, kinds: KINDS });
+      const refetchScript = eventScript(initial, { seed: SEED + 2, warmup: WARMUP, iterations: REFETCH_ITERATIONS, kinds: KINDS });
       const run = await benchLivePath(client, server, docs, refetchScript, { refetch: true });
       afterRefetch = { ...rows(run.samples), ...run.stats };
     }
@@ -367,6 +375,7 @@ export async function main() {
     script: {
       warmupEvents: WARMUP,
       interleaved: KINDS,
+      order: 'each kind once per round of three, in a seeded random order',
       updateTargets: `one of the ${2 * MIDDLE_SPREAD} documents around the middle`,
       burst: BURST,
       bursts: BURSTS,

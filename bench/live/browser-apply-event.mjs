@@ -18,7 +18,7 @@
  *
  * Run by bench/live.mjs in its own process; prints JSON when run directly. Tunables:
  * BENCH_BROWSER_APPLY_DOCS (10,000), BENCH_APPLY_WARMUP and BENCH_APPLY_ITERATIONS (as
- * apply-event.mjs: 300, 1,000 per kind).
+ * apply-event.mjs: 2,000, 1,000 per kind).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

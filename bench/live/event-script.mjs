@@ -19,8 +19,28 @@ function nextEvent(model, random, kind) {
 }
 
 /**
- * An event script on the initial list: `warmup` events then `iterations` rounds of `kinds` (at most
- * `limit` events after the warm-up). Events
+ * The kind of each of `count` events: rounds of every kind once, each round in a seeded random
+ * order. Not a fixed rotation: V8 collects the young generation every so many events, and when
+ * that number is a multiple of the number of kinds a rotation puts every collection on the same
+ * kind, whose p99 is then all collections while the others have none.
+ */
+function kindOrder(kinds, count, seed) {
+  const random = createRandom(seed);
+  const order = [];
+  while (order.length < count) {
+    const round = [...kinds];
+    for (let i = round.length - 1; i > 0; i -= 1) {
+      const j = random.int(i + 1);
+      [round[i], round[j]] = [round[j], round[i]];
+    }
+    order.push(...round);
+  }
+  return order.slice(0, count);
+}
+
+/**
+ * An event script on the initial list: `warmup` events then `iterations` rounds of `kinds`, each
+ * round in a random order (at most `limit` events after the warm-up). Events
  * are kept as JSON: each run parses its own fresh copy, as the socket would. Returns them with the
  * expected final list, the next free row id and the last commit time (to continue from); `row` is the event's kind, or null for a warm-up
  * event.
@@ -30,8 +50,10 @@ export function eventScript(initial, { seed, warmup, iterations, kinds, limit = 
   const model = createModel(initial, { random, nextId, eventPrefix: prefix, clock });
   const events = [];
   const push = (row, event) => events.push({ row, wire: JSON.stringify([event.name, event.document, event.meta]) });
-  for (let i = 0; i < warmup; i += 1) push(null, nextEvent(model, random, kinds[i % kinds.length]));
-  for (let i = 0; i < iterations * kinds.length && i < limit; i += 1) push(kinds[i % kinds.length], nextEvent(model, random, kinds[i % kinds.length]));
+  const timed = Math.min(iterations * kinds.length, limit);
+  // Two orders, so that the timed events are whole rounds whatever the length of the warm-up.
+  for (const kind of kindOrder(kinds, warmup, seed ^ 0x5bd1e995)) push(null, nextEvent(model, random, kind));
+  for (const kind of kindOrder(kinds, timed, seed ^ 0x1b873593)) push(kind, nextEvent(model, random, kind));
   const created = events.filter(({ wire }) => wire.startsWith('["article:create"')).length;
   return { events, final: model.list, nextId: nextId + created, clock: model.clock };
 }
