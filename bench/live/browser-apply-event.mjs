@@ -27,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ITERATIONS, KINDS, SEED, WARMUP } from './apply-event.mjs';
 import { runWhenMain } from './child.mjs';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, resolveChromium } from '../../examples/e2e/src/browser.mjs';
 import { eventScript } from './event-script.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
 import { ARTICLE, QUERY, initialArticles } from './fixtures.mjs';
@@ -76,8 +76,8 @@ export async function main() {
     const initial = initialArticles(SEED, DOCS);
     const script = eventScript(initial, { seed: SEED + 1, warmup: WARMUP, iterations: ITERATIONS, kinds: KINDS });
     server = await startFakeStrapi({ seed: SEED, count: DOCS, pageDir: dir });
-    const launched = await launchChromium({ args: ['--js-flags=--expose-gc'] });
-    browser = launched.browser;
+    const { source } = await resolveChromium();
+    browser = await launchChromium({ args: ['--js-flags=--expose-gc'] });
     const page = await browser.newPage();
     const failures = [];
     page.on('pageerror', (error) => failures.push(error.message));
@@ -94,7 +94,7 @@ export async function main() {
     if (failures.length > 0) throw new Error(`the page threw: ${failures.join('; ')}`);
     const perEvent = (from, to) => (from === null || to === null ? null : Math.round(((to - from) / run.events) * 10) / 10);
     return {
-      chromium: `${browser.version()} (${launched.source})`,
+      chromium: `${browser.version()} (${source})`,
       docs: DOCS,
       iterationsPerKind: ITERATIONS,
       warmupEvents: WARMUP,

@@ -15,7 +15,7 @@
  * waits until the page's count line says every published article is held. With
  * BENCH_BROWSER_SHOW_MORE=<n> it clicks "Show more" n times first (50 × (n + 1) cards rendered).
  *
- * Launches Chromium with playwright-core as examples/e2e/src/browser.ts does (CHROMIUM_PATH, else
+ * Launches Chromium with examples/e2e/src/browser.mjs, as the tests do (CHROMIUM_PATH, else
  * /usr/bin/chromium, else the binary @sparticuz/chromium ships, unpacked into
  * node_modules/.cache/strapi-live), then, for each page of BENCH_BROWSER_PAGES (`react,vue,vanilla`, built by
  * `npm run build:examples` into examples/strapi-app/public), one after the other in a fresh browser
@@ -59,7 +59,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bootStrapi, rootDir, runBench, withTimeout } from '../lib/strapi.mjs';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, resolveChromium } from '../../examples/e2e/src/browser.mjs';
 import { seedArticleList, storyTitle } from './seed-article-list.mjs';
 
 const RATE = Number(process.env.BENCH_BROWSER_RATE ?? 100);
@@ -463,8 +463,8 @@ export async function main() {
     await seedArticleList(app.strapi, DOCUMENTS);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const published = await app.strapi.documents(ARTICLE).count({ status: 'published' });
-    const launched = await launchChromium();
-    browser = launched.browser;
+    const { source } = await resolveChromium();
+    browser = await launchChromium();
     const pages = [];
     let writeNumber = 0;
     for (const name of PAGES) {
@@ -476,7 +476,7 @@ export async function main() {
       date: new Date().toISOString(),
       node: process.version,
       cpus: os.cpus().length,
-      chromium: `${browser.version()} (${launched.source})`,
+      chromium: `${browser.version()} (${source})`,
       documentsSeeded: DOCUMENTS,
       seedSeconds: round(seedSeconds, 2),
       publishedArticlesInDatabase: published,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Core } from '@strapi/strapi';
 
-export { launchChromium } from './browser';
+export { launchChromium } from './browser.mjs';
 
 /** Where `npm run build` puts the pages: Strapi's `strapi::public` middleware serves that folder. */
 export const PUBLIC_DIR = path.resolve(import.meta.dirname, '../../strapi-app/public');

@@ -1,13 +1,14 @@
+// Plain JavaScript (types in browser.d.mts) so that the tests and the benchmarks under bench/,
+// which run in plain Node, launch Chromium the same way from one place.
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createBrotliDecompress } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
 
 /** Where the packaged Chromium is unpacked: inside the checkout, gone with `node_modules`. */
-const CACHE_DIR = path.resolve(import.meta.dirname, '../../../node_modules/.cache/strapi-live');
+const CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../node_modules/.cache/strapi-live');
 
 /** Debian's Chromium, when the machine has it. */
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -27,19 +28,13 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export interface ResolvedBrowser {
-  executablePath: string;
-  /** Where it came from, printed so a failing run says which browser it used. */
-  source: 'CHROMIUM_PATH' | 'system' | '@sparticuz/chromium';
-}
-
 /**
  * Never a browser downloaded at install or run time: `CHROMIUM_PATH`, else Debian's
  * `/usr/bin/chromium`, else the headless Chromium that `@sparticuz/chromium` ships inside its npm
  * tarball (a devDependency, unpacked on first use), so `npm test` passes on a fresh clone with no
  * apt step.
  */
-export async function resolveChromium(): Promise<ResolvedBrowser> {
+export async function resolveChromium() {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist`);
@@ -56,10 +51,10 @@ export async function resolveChromium(): Promise<ResolvedBrowser> {
  * run killed while unpacking) would launch a half-written binary. Here each process writes its own
  * temporary file and renames it into place, which is atomic.
  */
-async function unpackPackagedChromium(): Promise<string> {
+async function unpackPackagedChromium() {
   const entry = fileURLToPath(import.meta.resolve('@sparticuz/chromium'));
   const packageDir = path.resolve(path.dirname(entry), '..');
-  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
   const target = path.join(CACHE_DIR, `chromium-${version}`);
   if (existsSync(target)) return target;
   mkdirSync(CACHE_DIR, { recursive: true });
@@ -69,11 +64,12 @@ async function unpackPackagedChromium(): Promise<string> {
   return target;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Headless Chromium with the flags above, and `args` after them. */
+export async function launchChromium({ args = [] } = {}) {
   const { executablePath, source } = await resolveChromium();
   try {
-    return await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+    return await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...args], timeout: 30_000 });
   } catch (error) {
-    throw new Error(`Could not launch Chromium from ${executablePath} (${source}): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Could not launch Chromium from ${executablePath} (${source}): ${error.message}`, { cause: error });
   }
 }
