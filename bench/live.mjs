@@ -9,7 +9,10 @@
  *    before issue 12 (live/apply-event.before.json, measured by the same script).
  * 2. live/browser-apply-event.mjs: the live path and the floor of 1. at 10,000 articles in headless
  *    Chromium, where the SDK runs in production (a cross-origin isolated page: 5 µs timer steps).
- * 3. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
+ * 3. live/browser-renders.mjs: React and Vue `useLiveCollection` lists of 10,000 articles in
+ *    headless Chromium while a Socket.IO server streams 1,000 events a second for 10 s: events
+ *    applied, commits per animation frame, long tasks.
+ * 4. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
  *    a Socket.IO server streams 1,000 events a second for 5 s; then the same stream to a bare
  *    observer, for comparison.
  *
@@ -159,6 +162,24 @@ function printBrowserApply(browser, node) {
   );
 }
 
+function printBrowserRenders(run) {
+  const row = (label, cell) => `  ${label.padEnd(48)}${run.frameworks.map((f) => num(cell(f)).padStart(24)).join('')}`;
+  console.log(
+    `\nuseLiveCollection over ${num(run.docs)} articles in headless Chromium ${run.chromium}, ${num(run.rate)} events/s for ${run.seconds} s from a Socket.IO server; the first ${run.shown} rendered\n`,
+  );
+  console.log(row('', (f) => `${f.framework === 'vue' ? 'Vue' : 'React'} ${f.version}`));
+  console.log(row('events emitted / received / applied', (f) => `${f.emitted} / ${f.received} / ${f.applied}`));
+  console.log(row('events applied / s', (f) => f.appliedPerSecond));
+  console.log(row('commits / s (animation frames / s)', (f) => `${f.commitsPerSecond} (${f.framesPerSecond})`));
+  console.log(row('most commits in one frame', (f) => f.maxCommitsInFrame));
+  console.log(row('long tasks > 50 ms (longest, ms)', (f) => `${f.longTasksOver50Ms} (${f.longestTaskMs ?? '-'})`));
+  console.log(row('main thread busy, s (script)', (f) => `${f.mainThreadBusySeconds} (${f.scriptSeconds})`));
+  console.log(row('seconds from first event to last applied', (f) => f.secondsFromFirstEventToLastApplied));
+  console.log(row('last event shown, ms after it was applied', (f) => f.finalCommitAfterLastAppliedMs));
+  console.log(row('REST reads during the stream', (f) => f.restRequestsDuringStream));
+  console.log(row('final list shown (data, window, count)', (f) => yes(f.finalShownEqualsExpected)));
+}
+
 function printStream(react, observer) {
   const row = (label, a, b) => `  ${label.padEnd(48)}${num(a).padStart(16)}${num(b).padStart(16)}`;
   console.log(
@@ -188,18 +209,21 @@ async function main() {
   const applyEvent = await runPart('live/apply-event.mjs', {}, APPLY_TIMEOUT_MS);
   console.log('client benchmarks: the live path in headless Chromium...');
   const browserApply = await runPart('live/browser-apply-event.mjs', {}, APPLY_TIMEOUT_MS);
-  console.log('client benchmarks: React under 1,000 events/s...');
+  console.log('client benchmarks: React and Vue in headless Chromium under 1,000 events/s...');
+  const browserRenders = await runPart('live/browser-renders.mjs', {}, APPLY_TIMEOUT_MS);
+  console.log('client benchmarks: React in jsdom under 1,000 events/s...');
   const react = await runPart('live/react-renders.mjs');
   console.log('client benchmarks: the same stream, observer only...');
   const observerOnly = await runPart('live/react-renders.mjs', { BENCH_REACT_RENDER: '0' });
   const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
 
-  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, browserApply, react, observerOnly, durationSeconds: seconds };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, browserApply, browserRenders, react, observerOnly, durationSeconds: seconds };
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 
   printApply(applyEvent, readBefore());
   printBrowserApply(browserApply, applyEvent.sizes.find((size) => size.docs === browserApply.docs));
+  printBrowserRenders(browserRenders);
   printStream(react, observerOnly);
   console.log(`\nnode ${process.version}, ${report.cpus} cores; run took ${seconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
   const correct = [
@@ -211,6 +235,7 @@ async function main() {
     ]),
     applyEvent.held?.reducer.finalEqualsExpected ?? true,
     browserApply.finalEqualsExpected,
+    ...browserRenders.frameworks.map((run) => run.finalShownEqualsExpected),
     applyEvent.held?.livePath?.finalEqualsExpected ?? true,
     react.finalRenderedEqualsExpected,
     observerOnly.finalRenderedEqualsExpected,

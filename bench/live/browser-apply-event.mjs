@@ -18,20 +18,20 @@
  *
  * Run by bench/live.mjs in its own process; prints JSON when run directly. Tunables:
  * BENCH_BROWSER_APPLY_DOCS (10,000), BENCH_APPLY_WARMUP and BENCH_APPLY_ITERATIONS (as
- * apply-event.mjs: 2,000, 1,000 per kind).
+ * apply-event.mjs: 2,000, 3,000 per kind).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ITERATIONS, KINDS, SEED, WARMUP } from './apply-event.mjs';
+import { buildBenchPage } from './bench-page.mjs';
 import { runWhenMain } from './child.mjs';
 import { launchChromium, resolveChromium } from '../../examples/e2e/src/browser.mjs';
 import { eventScript } from './event-script.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
 import { ARTICLE, QUERY, initialArticles } from './fixtures.mjs';
-import { esbuild } from './reducer-source.mjs';
 import { summarize } from './stats.mjs';
 
 const DOCS = Number(process.env.BENCH_BROWSER_APPLY_DOCS ?? 10_000);
@@ -52,27 +52,12 @@ function rendererFaults() {
   }
 }
 
-/** The page and its bundle, in a fresh folder. */
-async function buildPage(dir) {
-  await esbuild.build({
-    entryPoints: [path.join(here, 'browser-apply-page.mjs')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    outfile: path.join(dir, 'page.js'),
-    logLevel: 'warning',
-  });
-  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>apply-event</title><script type="module" src="page.js"></script>\n');
-}
-
 export async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'strapi-live-apply-page-'));
   let server;
   let browser;
   try {
-    await buildPage(dir);
+    await buildBenchPage({ dir, entry: path.join(here, 'browser-apply-page.mjs'), title: 'apply-event' });
     const initial = initialArticles(SEED, DOCS);
     const script = eventScript(initial, { seed: SEED + 1, warmup: WARMUP, iterations: ITERATIONS, kinds: KINDS });
     server = await startFakeStrapi({ seed: SEED, count: DOCS, pageDir: dir });

@@ -29,6 +29,7 @@ import { JSDOM } from 'jsdom';
 import { runWhenMain } from './child.mjs';
 import { startFakeStrapi } from './fake-strapi.mjs';
 import { ARTICLE, QUERY, outline } from './fixtures.mjs';
+import { outcomeLogger } from './outcome-logger.mjs';
 import { percentile, waitFor } from './stats.mjs';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,18 +90,10 @@ export async function main() {
     return h('ul', null, result.data.map((article) => h(Row, { key: article.documentId, article })));
   }
 
-  // The SDK logs every event's outcome at debug level: `<query> <action> <documentId> (<eventId>): <outcome>`.
-  const logger = {
-    debug(message) {
-      const outcome = /\): (\w+)/.exec(message)?.[1];
-      if (!outcome) return;
-      counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
-      if (outcome === 'applied') times.lastApplied = performance.now();
-    },
-    info() {},
-    warn: (...args) => console.warn('[live]', ...args),
-    error: (...args) => console.error('[live]', ...args),
-  };
+  const logger = outcomeLogger((outcome) => {
+    counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
+    if (outcome === 'applied') times.lastApplied = performance.now();
+  });
 
   const server = await startFakeStrapi({ seed: SEED, count: DOCS });
   const live = createLiveClient({ url: server.url, logger, socketOptions: { transports: ['websocket'] } });
