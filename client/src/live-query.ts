@@ -14,7 +14,9 @@ import type { PopulatePlan, Shape } from './projection';
 import type { DatabaseOrder, EventMeta, RelatedInfo, RestInfo, StrapiDocument } from './protocol';
 import type { NormalizedQuery, PopulateInput } from './query-options';
 import { canonicalize } from './query-options';
-import type { Pagination, RestClient } from './rest';
+import { readQuery, samePagination, wrongKind } from './query-reads';
+import type { QueryRead } from './query-reads';
+import type { RestClient } from './rest';
 import { createRereadScheduler } from './reread';
 import { concernsQuery } from './related';
 import { createStore } from './store';
@@ -26,20 +28,6 @@ const MAX_CONSISTENT_READS = 3;
 const RETRY_DELAYS = [1000, 2000, 5000, 10_000, 30_000];
 
 const isRetryable = (error: LiveError) => error.code === 'NETWORK_ERROR' || (error.code === 'HTTP_ERROR' && (error.status ?? 0) >= 500);
-
-/**
- * Why a query cannot read this type (a single type has no list and no `/:documentId` route; a
- * collection type has no one entry), or undefined when it can.
- */
-function wrongKind(query: NormalizedQuery, rest: RestInfo): LiveError | undefined {
-  if (query.kind === 'single' && rest.kind !== 'singleType') {
-    return new LiveError('INVALID_QUERY', `${query.uid} is a collection type, not a single type: read it with live.collection or live.entity (useLiveCollection, useLiveEntity)`);
-  }
-  if (query.kind !== 'single' && rest.kind === 'singleType') {
-    return new LiveError('INVALID_QUERY', `${query.uid} is a single type: read it with live.single (useLiveSingle), not live.${query.kind}`);
-  }
-  return undefined;
-}
 
 /**
  * One live query (a collection, one entity, or a single type's entry): the server subscription it
@@ -126,7 +114,7 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
         return live.generation;
       },
       project: (document) => project<T>(document, this.shape, this.plan),
-      readDocument: (documentId) => this.rest.one<T>(this.restInfo!.path, documentId, this.params()),
+      readDocument: (documentId) => this.rest.one<T>(this.restInfo!.path, documentId, this.query.rest),
       learnShape: (document) => {
         this.shape = learnShape(this.shape, [document], this.plan);
       },
@@ -278,10 +266,6 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
 
   // Reading and applying
 
-  private params(): Record<string, unknown> {
-    return this.query.rest;
-  }
-
   private async readList(attempt = 1): Promise<void> {
     this.events.flush();
     const rest = this.restInfo;
@@ -294,21 +278,9 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     this.fetchingList = true;
     this.events.held = true;
     this.publish();
-    let items: T[];
-    let pagination: Pagination | undefined;
-    let pages = 1;
+    let read: QueryRead<T>;
     try {
-      if (this.query.kind === 'entity') {
-        const document = await this.rest.one<T>(rest.path, this.query.documentId!, this.params());
-        items = document ? [document] : [];
-      } else if (this.query.kind === 'single') {
-        const document = await this.rest.single<T>(rest.path, this.params());
-        items = document ? [document] : [];
-      } else if (this.query.page) {
-        ({ data: items, pagination } = await this.rest.list<T>(rest.path, this.params(), this.query.page));
-      } else {
-        ({ data: items, pages } = await this.rest.listAll<T>(rest.path, this.params()));
-      }
+      read = await readQuery<T>(this.rest, this.query, rest);
     } catch (caught) {
       if (generation !== this.generation) return;
       const error = toLiveError(caught, 'NETWORK_ERROR');
@@ -330,14 +302,14 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     }
     if (generation !== this.generation) return;
     const moved = this.events.some(({ meta }) => meta.action !== 'update');
-    if (pages > 1 && moved && attempt < MAX_CONSISTENT_READS) {
+    if (read.pages > 1 && moved && attempt < MAX_CONSISTENT_READS) {
       // Pages read apart while documents entered or left: a document may have slipped between them.
       return this.readList(attempt + 1);
     }
     this.retries = 0;
     this.readFailed = false;
-    this.shape = learnShape(this.shape, items, this.plan);
-    this.state = fromFetch(this.state, items, pagination);
+    this.shape = learnShape(this.shape, read.items, this.plan);
+    this.state = fromFetch(this.state, read.items, read.pagination);
     this.sharedWithCache = false;
     this.fetchingList = false;
     this.events.held = false;
@@ -395,10 +367,4 @@ export class LiveQuery<T extends StrapiDocument = StrapiDocument> implements Sub
     }
     this.store.set(toLiveResult(data, this.error, { isLive, isFetching, ...(pagination ? { pagination: Object.freeze({ ...pagination }) } : {}) }));
   }
-}
-
-function samePagination(a: Pagination | undefined, b: Pagination | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.page === b.page && a.pageSize === b.pageSize && a.pageCount === b.pageCount && a.total === b.total;
 }

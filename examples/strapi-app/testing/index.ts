@@ -19,6 +19,7 @@ export type { ClusterNode, DocumentJson, IoMethod, StartNodeOptions } from './cl
 export { assertRedis, deleteRedisKeys } from './redis-probe';
 export { freePort, startRedisServer } from './redis-server';
 export type { RedisServer } from './redis-server';
+export { countAnimationFrames } from './animation-frames';
 export { createRandom } from './random';
 export type { Random } from './random';
 export type { ServerMessage, ServerSpy } from './server-spy';

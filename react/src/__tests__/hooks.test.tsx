@@ -5,11 +5,9 @@ import { cleanup, configure, render, screen, waitFor } from '@testing-library/re
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveClient } from '@strapi-live/client';
 import type { CollectionOptions, LiveClient, LiveClientOptions } from '@strapi-live/client';
-import { bootExampleApp } from 'example-strapi-app/testing';
-import type { ExampleApp } from 'example-strapi-app/testing';
+import { bootExampleApp, countAnimationFrames, spyOnServer } from 'example-strapi-app/testing';
+import type { ExampleApp, ServerSpy } from 'example-strapi-app/testing';
 import { LiveProvider, useLiveClient, useLiveCollection, useLiveEntity, useLiveEvent, useLiveSingle, useLiveStatus } from '../index';
-import { spyOnServer } from 'example-strapi-app/testing';
-import type { ServerSpy } from 'example-strapi-app/testing';
 
 const ARTICLE = 'api::article.article';
 
@@ -199,23 +197,17 @@ describe('rendering under a stream of events', () => {
     await waitFor(() => expect(shownTitles()).toEqual(['A', 'B', 'C', 'D']));
 
     // Count the frames while 60 updates arrive, each in its own task.
-    let frames = 0;
-    let counting = true;
-    const countFrame = () => {
-      frames += 1;
-      if (counting) requestAnimationFrame(countFrame);
-    };
-    requestAnimationFrame(countFrame);
+    const frames = countAnimationFrames();
     renders = 0;
     let events = 0;
     client.socket.on('article:update', () => (events += 1));
     for (let i = 0; i < 60; i += 1) await rename(docs[i % 4]!.documentId, `${'ABCD'[i % 4]}${i}`);
     await waitFor(() => expect(shownTitles()).toEqual(['A56', 'B57', 'C58', 'D59']));
-    counting = false;
-    console.info(`60 updates: ${events} events, ${renders} renders over ${frames} animation frames`);
+    frames.stop();
+    console.info(`60 updates: ${events} events, ${renders} renders over ${frames.frames} animation frames`);
     expect(events).toBe(60);
     // At most one render per frame (plus the one that may be under way as counting starts).
-    expect(renders).toBeLessThanOrEqual(frames + 1);
+    expect(renders).toBeLessThanOrEqual(frames.frames + 1);
   });
 });
 
