@@ -12,7 +12,9 @@
  * 3. live/browser-renders.mjs: React and Vue `useLiveCollection` lists of 10,000 articles in
  *    headless Chromium while a Socket.IO server streams 1,000 events a second for 10 s: events
  *    applied, commits per animation frame, long tasks.
- * 4. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
+ * 4. live/initial-read.mjs: how long a live collection of 1,000 and 10,000 articles takes to go
+ *    live (its REST read, in pages of 100), on loopback and behind a 25 ms round trip.
+ * 5. live/react-renders.mjs: a `useLiveCollection` list of 1,000 articles rendered into jsdom while
  *    a Socket.IO server streams 1,000 events a second for 5 s; then the same stream to a bare
  *    observer, for comparison.
  *
@@ -180,6 +182,14 @@ function printBrowserRenders(run) {
   console.log(row('final list shown (data, window, count)', (f) => yes(f.finalShownEqualsExpected)));
 }
 
+function printInitialRead(read) {
+  console.log(`\nGoing live: live.collection() of a whole list, read in REST pages of ${read.pageSize}, until its snapshot is live (median of ${read.runs})\n`);
+  console.log(`  ${'articles'.padEnd(12)}${'round trip'.padStart(12)}${'REST reads'.padStart(12)}${'ms to live'.padStart(12)}${'round trips one after another, ms'.padStart(36)}`);
+  for (const c of read.cases) {
+    console.log(`  ${num(c.docs).padEnd(12)}${`${c.roundTripMs} ms`.padStart(12)}${num(c.restRequests).padStart(12)}${num(c.msToLive).padStart(12)}${num(c.oneAfterAnotherRoundTripsMs).padStart(36)}`);
+  }
+}
+
 function printStream(react, observer) {
   const row = (label, a, b) => `  ${label.padEnd(48)}${num(a).padStart(16)}${num(b).padStart(16)}`;
   console.log(
@@ -211,19 +221,22 @@ async function main() {
   const browserApply = await runPart('live/browser-apply-event.mjs', {}, APPLY_TIMEOUT_MS);
   console.log('client benchmarks: React and Vue in headless Chromium under 1,000 events/s...');
   const browserRenders = await runPart('live/browser-renders.mjs', {}, APPLY_TIMEOUT_MS);
+  console.log('client benchmarks: going live (the initial REST read)...');
+  const initialRead = await runPart('live/initial-read.mjs');
   console.log('client benchmarks: React in jsdom under 1,000 events/s...');
   const react = await runPart('live/react-renders.mjs');
   console.log('client benchmarks: the same stream, observer only...');
   const observerOnly = await runPart('live/react-renders.mjs', { BENCH_REACT_RENDER: '0' });
   const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
 
-  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, browserApply, browserRenders, react, observerOnly, durationSeconds: seconds };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, applyEvent, browserApply, browserRenders, initialRead, react, observerOnly, durationSeconds: seconds };
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
 
   printApply(applyEvent, readBefore());
   printBrowserApply(browserApply, applyEvent.sizes.find((size) => size.docs === browserApply.docs));
   printBrowserRenders(browserRenders);
+  printInitialRead(initialRead);
   printStream(react, observerOnly);
   console.log(`\nnode ${process.version}, ${report.cpus} cores; run took ${seconds} s; JSON in ${path.relative(process.cwd(), resultsFile)}\n`);
   const correct = [

@@ -9,13 +9,16 @@
  * bench/run.mjs; here only the client is under test. It runs in its own process (see
  * {@link startFakeStrapi}) so that emitting does not compete with the client for its thread.
  *
+ * With `restLatencyMs`, each REST answer is sent that much later, as over a network with that
+ * round trip (bench/live/initial-read.mjs).
+ *
  * With `pageDir`, it also serves that folder's files under `/bench/` (a benchmark page and its
  * bundle, see browser-apply-event.mjs), cross-origin isolated (COOP + COEP headers) so that the
  * page's `performance.now()` has 5 µs steps rather than 100 µs; the page then reads REST and opens
  * its socket on the same origin.
  *
  * Protocol with the parent (IPC):
- *   → { type: 'start', seed, count, pageDir? }       ← { type: 'ready', port }
+ *   → { type: 'start', seed, count, pageDir?, restLatencyMs? }   ← { type: 'ready', port }
  *   → { type: 'stream', seed, rate, durationMs }     ← { type: 'streamed', emitted, byKind, elapsedMs, restRequests, final }
  *   → { type: 'stats' }                              ← { type: 'stats', restRequests }
  *   → { type: 'stop' }                               (exits)
@@ -31,7 +34,7 @@ import { ARTICLE, REST_INFO, SUBSCRIPTION_ID, createModel, createRandom, initial
 const MAX_PAGE_SIZE = 100;
 
 /** Forks this file as a child process and drives it. */
-export async function startFakeStrapi({ seed, count, pageDir }) {
+export async function startFakeStrapi({ seed, count, pageDir, restLatencyMs }) {
   const child = fork(fileURLToPath(import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiters = new Map();
   child.on('message', (message) => {
@@ -52,7 +55,7 @@ export async function startFakeStrapi({ seed, count, pageDir }) {
       child.send(message);
     });
 
-  const { port } = await request({ type: 'start', seed, count, pageDir }, 'ready');
+  const { port } = await request({ type: 'start', seed, count, pageDir, restLatencyMs }, 'ready');
   return {
     url: `http://127.0.0.1:${port}`,
     /** Streams events at `rate` per second for `durationMs`; resolves once the last one was emitted. */
@@ -88,7 +91,7 @@ function servePage(pageDir, pathname, res) {
   );
 }
 
-function serve({ seed, count, pageDir }) {
+function serve({ seed, count, pageDir, restLatencyMs = 0 }) {
   const state = { list: initialArticles(seed, count), restRequests: 0 };
 
   const httpServer = http.createServer((req, res) => {
@@ -96,8 +99,13 @@ function serve({ seed, count, pageDir }) {
     if (pageDir && url.pathname.startsWith('/bench/')) return servePage(pageDir, url.pathname, res);
     state.restRequests += 1;
     const reply = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      const send = () => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      // A network between the client and Strapi: each REST answer arrives a round trip later.
+      if (restLatencyMs > 0) setTimeout(send, restLatencyMs);
+      else send();
     };
     if (req.method !== 'GET' || !url.pathname.startsWith(REST_INFO.path)) return reply(404, { data: null, error: { status: 404, message: 'Not Found' } });
     const params = url.searchParams;

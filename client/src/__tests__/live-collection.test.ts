@@ -339,6 +339,75 @@ describe('an observer', () => {
     expect(observer.getCurrentResult()).toMatchObject({ status: 'success', isLive: true, isFetching: false });
   });
 
+  describe('longer than one REST page (pages of 100)', () => {
+    /** A fetch that notes each list read (its page) and how many requests were in flight at most. */
+    function watchReads(beforeLaterPage?: () => Promise<void>) {
+      const watched = { pages: [] as number[], inFlight: 0, maxInFlight: 0 };
+      let held: Promise<void> | undefined;
+      const watchedFetch: typeof fetch = async (input, init) => {
+        const url = new URL(String(input));
+        const page = url.pathname === '/api/articles' ? Number(url.searchParams.get('pagination[page]')) : 0;
+        if (page) watched.pages.push(page);
+        watched.inFlight += 1;
+        watched.maxInFlight = Math.max(watched.maxInFlight, watched.inFlight);
+        try {
+          // Once, before the first later page goes out: what happens between two pages of one read.
+          if (page > 1 && beforeLaterPage) await (held ??= beforeLaterPage());
+          return await fetch(input, init);
+        } finally {
+          watched.inFlight -= 1;
+        }
+      };
+      return { watched, fetch: watchedFetch };
+    }
+    const everyPage = async (query: object) => {
+      const all: unknown[] = [];
+      for (let page = 1; ; page += 1) {
+        const { data, meta } = await h.rest<unknown[]>('/api/articles', { ...query, pagination: { page, pageSize: 100 } });
+        all.push(...data);
+        if (page >= (meta.pagination as { pageCount: number }).pageCount) return all;
+      }
+    };
+    const publishMany = async (prefix: string, from: number, count: number) => {
+      for (let i = from; i < from + count; i += 1) await publish(`${prefix}${String(i).padStart(4, '0')}`);
+    };
+
+    it('reads every page, the ones after the first at once, and shows them in order', async () => {
+      const prefix = uniquePrefix('pages');
+      await publishMany(prefix, 0, 250);
+      const query = { filters: byPrefix(prefix), sort: 'title:asc' };
+      const { watched, fetch: watchedFetch } = watchReads();
+      const observer = h.client({ fetch: watchedFetch }).collection<Article>(ARTICLE, query);
+      h.watch(observer);
+      await expectLiveData(observer, () => everyPage(query));
+      expect(titles(observer.getCurrentResult().data)).toHaveLength(250);
+      // Page 1 says there are 3; pages 2 and 3 then go out together.
+      expect(watched.pages).toEqual([1, 2, 3]);
+      expect(watched.maxInFlight).toBe(2);
+    });
+
+    it('reads the pages a list grew by while it was being read, and reads it again as documents entered meanwhile', async () => {
+      const prefix = uniquePrefix('grows');
+      await publishMany(prefix, 0, 150);
+      const query = { filters: byPrefix(prefix), sort: 'title:asc' };
+      // After page 1 (2 pages then), 100 more are published, their events reach the client while
+      // it reads, and the later pages count 3.
+      let live: LiveClient | undefined;
+      const { watched, fetch: watchedFetch } = watchReads(async () => {
+        await publishMany(prefix, 150, 100);
+        await h.settle(live!);
+      });
+      live = h.client({ fetch: watchedFetch });
+      const observer = live.collection<Article>(ARTICLE, query);
+      h.watch(observer);
+      await expectLiveData(observer, () => everyPage(query), 30_000);
+      expect(titles(observer.getCurrentResult().data)).toHaveLength(250);
+      // The first read went on to page 3; the creates it saw meanwhile made it read all 3 again.
+      expect(watched.pages.slice(0, 3)).toEqual([1, 2, 3]);
+      expect(watched.pages.slice(3)).toEqual([1, 2, 3]);
+    });
+  });
+
   it('fails with CLOSED once the client is closed', async () => {
     const live = h.client();
     live.close();
