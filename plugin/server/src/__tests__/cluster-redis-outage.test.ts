@@ -144,7 +144,7 @@ describe('a cluster of two nodes while its Redis is down', () => {
 
     // Before: a write on A reaches both nodes' sockets through this Redis.
     const before = unique('Before the outage');
-    await createOn(a, before);
+    const beforeDocument = await createOn(a, before);
     for (const watcher of [onA, onB]) expect(await arrives(watcher, before, LOCAL_WAIT_MS), `${watcher.label} before the outage; got ${JSON.stringify(titles(watcher))}`).toBeDefined();
 
     // Redis dies with a command of A's in flight: frozen, a write on A (its change goes out as a
@@ -179,6 +179,12 @@ describe('a cluster of two nodes while its Redis is down', () => {
       }
       await sleep(300);
     }
+    // A socket of node B, asked for from node A: A cannot tell whether B has it, and says so
+    // (not NOT_FOUND, which would tell the caller the socket is gone).
+    const askedAt = Date.now();
+    const asked = await within(10_000, `node ${a.name}: $io.subscribeToEntity for a socket of node ${b.name} during the outage`, a.io('subscribeToEntity', onB.socket.id!, ARTICLE, beforeDocument.documentId));
+    console.info(`$io.subscribeToEntity on node ${a.name} for a socket of node ${b.name}, Redis down: ${JSON.stringify(asked)} in ${Date.now() - askedAt} ms`);
+    expect.soft(asked).toMatchObject({ success: false, error: { code: 'INTERNAL_ERROR' } });
     for (const each of [a, b]) {
       await within(5_000, `node ${each.name}: $io.idle() during the outage`, each.idle());
       const response = await within(5_000, `node ${each.name}: GET /api/articles during the outage`, fetch(`${each.url}/api/articles?pagination[pageSize]=1`));

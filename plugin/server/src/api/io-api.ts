@@ -85,7 +85,14 @@ export function createIoApi({
   async function onSocket<T extends object>(request: SocketRequest, change: (socket: SocketLike) => Promise<T>): Promise<Ack<T>> {
     const socket = io.of('/').sockets.get(request.socketId) as unknown as SocketLike | undefined;
     if (!socket) {
-      const answer = (await cluster.onOwner(request)) as Ack<T> | null | undefined;
+      let answer: Ack<T> | null | undefined;
+      try {
+        answer = (await cluster.onOwner(request)) as Ack<T> | null | undefined;
+      } catch (error) {
+        // Not "no such socket": it may be on a node that could not be asked.
+        strapi.log.warn(`[io] ${request.op} for socket ${request.socketId}: ${(error as Error).message}`);
+        return fail('INTERNAL_ERROR', `Could not find socket ${request.socketId}: ${(error as Error).message}`);
+      }
       return answer ?? fail('NOT_FOUND', `No connected socket ${request.socketId}`);
     }
     try {

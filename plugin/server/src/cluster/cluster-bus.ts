@@ -14,6 +14,8 @@ import { decodeChanges, encodeChanges } from './change-codec';
  */
 const ANNOUNCE_EVERY_MS = 250;
 const REFRESH_EVERY_MS = 10_000;
+/** How long a `strapi.$io` request for a socket of another node waits for the nodes' answers (Socket.IO's own default). */
+const OWNER_TIMEOUT_MS = 5_000;
 /** A node not heard from for this long is gone (killed, partitioned): its paths are forgotten. */
 const FORGET_AFTER_MS = 35_000;
 
@@ -151,18 +153,33 @@ export function createClusterBus({
       if (clustered()) send('io:emit', emit);
     },
 
-    /** Asks the node that has a socket to run `request` for it; null when no node has it. */
+    /**
+     * Asks the node that has a socket to run `request` for it: its answer, or null when every node
+     * answered and none has it. Rejects when not every node could be asked or answered in time
+     * (Redis down, a node stalled) and none that did has it: the socket may be on one of those.
+     */
     onOwner(request: SocketRequest): Promise<unknown> {
       if (!clustered()) return Promise.resolve(null);
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
         const emit = io.serverSideEmit as unknown as (event: string, ...args: unknown[]) => unknown;
+        const settle = (done: () => void) => {
+          clearTimeout(timer);
+          done();
+        };
+        const unreachable = (error: unknown) => settle(() => reject(new Error(`not every node answered: ${(error as Error)?.message ?? String(error)}`)));
+        // The adapter's own timeout does not run while its Redis client holds the request back
+        // (offline, its commands wait for the connection to return): the caller is not left waiting.
+        const timer = setTimeout(() => unreachable(new Error(`no answer within ${OWNER_TIMEOUT_MS} ms`)), OWNER_TIMEOUT_MS);
         try {
-          const sent = emit.call(io, 'io:on-socket', request, (_error: Error | null, answers: unknown[] | undefined) =>
-            resolve((answers ?? []).find((answer) => answer !== null && answer !== undefined) ?? null),
-          );
-          if (sent instanceof Promise) sent.catch(() => resolve(null));
-        } catch {
-          resolve(null);
+          const sent = emit.call(io, 'io:on-socket', request, (error: Error | null, answers: unknown[] | undefined) => {
+            const found = (answers ?? []).find((answer) => answer !== null && answer !== undefined);
+            if (found !== undefined) settle(() => resolve(found));
+            else if (error) unreachable(error);
+            else settle(() => resolve(null));
+          });
+          if (sent instanceof Promise) sent.catch(unreachable);
+        } catch (error) {
+          unreachable(error);
         }
       });
     },
