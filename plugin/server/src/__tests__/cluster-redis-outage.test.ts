@@ -185,6 +185,11 @@ describe('a cluster of two nodes while its Redis is down', () => {
     const asked = await within(10_000, `node ${a.name}: $io.subscribeToEntity for a socket of node ${b.name} during the outage`, a.io('subscribeToEntity', onB.socket.id!, ARTICLE, beforeDocument.documentId));
     console.info(`$io.subscribeToEntity on node ${a.name} for a socket of node ${b.name}, Redis down: ${JSON.stringify(asked)} in ${Date.now() - askedAt} ms`);
     expect.soft(asked).toMatchObject({ success: false, error: { code: 'INTERNAL_ERROR' } });
+    // The helpers that look a socket up on every node (fetchSockets) reject, rather than hang.
+    const joinedAt = Date.now();
+    const joined = await within(10_000, `node ${a.name}: $io.joinRoom for a socket of node ${b.name} during the outage`, a.io('joinRoom', onB.socket.id!, 'vip').then((value) => ({ value }), (error: Error) => ({ error: error.message })));
+    console.info(`$io.joinRoom on node ${a.name} for a socket of node ${b.name}, Redis down: ${JSON.stringify(joined)} in ${Date.now() - joinedAt} ms`);
+    expect.soft(joined).toMatchObject({ error: expect.stringContaining('not every node answered') });
     for (const each of [a, b]) {
       await within(5_000, `node ${each.name}: $io.idle() during the outage`, each.idle());
       const response = await within(5_000, `node ${each.name}: GET /api/articles during the outage`, fetch(`${each.url}/api/articles?pagination[pageSize]=1`));

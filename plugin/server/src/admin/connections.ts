@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Principal } from '../auth/principal';
 import type { IoServer, SocketData } from '../socket/create-server';
+import { boundedClusterRequest } from '../cluster/cluster-request';
 import { isReservedRoom, subscriptionCount } from '../subscriptions/rooms';
 import type { ConnectionInfo } from './contract';
 
@@ -83,7 +84,7 @@ export function createConnections({ strapi, io, addressOf }: { strapi: Core.Stra
 
     /** Every client socket of every node (through the adapter), oldest first. */
     async list(): Promise<ConnectionInfo[]> {
-      const sockets = (await io.of('/').fetchSockets()) as unknown as DescribedSocket[];
+      const sockets = (await boundedClusterRequest('the connections list', io.of('/').fetchSockets())) as unknown as DescribedSocket[];
       const rows = await describe(sockets);
       return rows.sort((a, b) => a.connectedAt.localeCompare(b.connectedAt) || a.id.localeCompare(b.id));
     },

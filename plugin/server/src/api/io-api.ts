@@ -10,6 +10,7 @@ import type { Sessions } from '../socket/sessions';
 import { ackForError, fail } from '../socket/ack';
 import type { EntitySubscriptions, SubscriberSocket } from '../subscriptions/entity-subscriptions';
 import { isReservedRoom, rooms } from '../subscriptions/rooms';
+import { boundedClusterRequest } from '../cluster/cluster-request';
 import { emitToReaders } from './emit-to-readers';
 import type { ReadersEmit } from './emit-to-readers';
 
@@ -74,7 +75,7 @@ export function createIoApi({
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
     const local = io.of('/').sockets.get(socketId);
     if (local) return local as unknown as SocketLike;
-    const [remote] = await io.in(socketId).fetchSockets();
+    const [remote] = await boundedClusterRequest(`finding socket ${socketId}`, io.in(socketId).fetchSockets());
     return remote as unknown as SocketLike | undefined;
   }
 
@@ -90,8 +91,8 @@ export function createIoApi({
         answer = (await cluster.onOwner(request)) as Ack<T> | null | undefined;
       } catch (error) {
         // Not "no such socket": it may be on a node that could not be asked.
-        strapi.log.warn(`[io] ${request.op} for socket ${request.socketId}: ${(error as Error).message}`);
-        return fail('INTERNAL_ERROR', `Could not find socket ${request.socketId}: ${(error as Error).message}`);
+        strapi.log.warn(`[io] ${(error as Error).message}`);
+        return fail('INTERNAL_ERROR', (error as Error).message);
       }
       return answer ?? fail('NOT_FOUND', `No connected socket ${request.socketId}`);
     }
@@ -111,7 +112,7 @@ export function createIoApi({
   }
 
   async function socketsIn(room: string): Promise<SocketInfo[]> {
-    const sockets = await io.in(room).fetchSockets();
+    const sockets = await boundedClusterRequest(`the sockets in room ${room}`, io.in(room).fetchSockets());
     return sockets.map((socket) => toInfo(socket as unknown as SocketLike));
   }
 

@@ -6,6 +6,7 @@ import type { AccessChange } from '../auth/watch-permission-changes';
 import type { DocumentChange } from '../capture/document-change';
 import type { IoServer } from '../socket/create-server';
 import { decodeChanges, encodeChanges } from './change-codec';
+import { ClusterRequestError, boundedClusterRequest } from './cluster-request';
 
 /**
  * How often a node looks whether the paths its live queries read changed, and tells the others. A
@@ -14,8 +15,6 @@ import { decodeChanges, encodeChanges } from './change-codec';
  */
 const ANNOUNCE_EVERY_MS = 250;
 const REFRESH_EVERY_MS = 10_000;
-/** How long a `strapi.$io` request for a socket of another node waits for the nodes' answers (Socket.IO's own default). */
-const OWNER_TIMEOUT_MS = 5_000;
 /** A node not heard from for this long is gone (killed, partitioned): its paths are forgotten. */
 const FORGET_AFTER_MS = 35_000;
 
@@ -160,28 +159,23 @@ export function createClusterBus({
      */
     onOwner(request: SocketRequest): Promise<unknown> {
       if (!clustered()) return Promise.resolve(null);
-      return new Promise((resolve, reject) => {
+      const what = `${request.op} for socket ${request.socketId}`;
+      const asked = new Promise<unknown>((resolve, reject) => {
         const emit = io.serverSideEmit as unknown as (event: string, ...args: unknown[]) => unknown;
-        const settle = (done: () => void) => {
-          clearTimeout(timer);
-          done();
-        };
-        const unreachable = (error: unknown) => settle(() => reject(new Error(`not every node answered: ${(error as Error)?.message ?? String(error)}`)));
-        // Not left to the adapter: with Redis down its answer did not come at all (no answer in 15 s
-        // in cluster-redis-outage.test.ts, though the adapter has a 5 s timeout of its own).
-        const timer = setTimeout(() => unreachable(new Error(`no answer within ${OWNER_TIMEOUT_MS} ms`)), OWNER_TIMEOUT_MS);
+        const unreachable = (error: unknown) => reject(new ClusterRequestError(what, (error as Error)?.message ?? String(error)));
         try {
           const sent = emit.call(io, 'io:on-socket', request, (error: Error | null, answers: unknown[] | undefined) => {
             const found = (answers ?? []).find((answer) => answer !== null && answer !== undefined);
-            if (found !== undefined) settle(() => resolve(found));
+            if (found !== undefined) resolve(found);
             else if (error) unreachable(error);
-            else settle(() => resolve(null));
+            else resolve(null);
           });
           if (sent instanceof Promise) sent.catch(unreachable);
         } catch (error) {
           unreachable(error);
         }
       });
+      return boundedClusterRequest(what, asked);
     },
 
     /** Tells the other nodes the settings page saved here (they read the store again). */
