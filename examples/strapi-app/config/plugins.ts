@@ -31,6 +31,8 @@ export default ({ env }: Core.Config.Shared.ConfigParams) => {
         // No socket.serverOptions.cors: Socket.IO follows strapi::cors in config/middlewares.ts.
         // Many nodes on one database (REDIS_URL set): every node delivers every change to its sockets.
         ...(env('REDIS_URL') ? { redis: { url: env('REDIS_URL'), keyPrefix: env('REDIS_KEY_PREFIX', 'strapi-io') } } : {}),
+        // Prometheus metrics at /api/io/metrics (IO_METRICS_TOKEN set): `Authorization: Bearer <it>`.
+        ...(env('IO_METRICS_TOKEN') ? { metrics: { enabled: true, token: env('IO_METRICS_TOKEN') } } : {}),
       },
     },
   };

@@ -40,6 +40,9 @@ describe('settings saved on one node', () => {
   it('apply on the other at once: article:update stops there and comes back', async () => {
     const { socket, received } = await cluster.listen(b);
     const doc = await a.documents<{ documentId: string }>(ARTICLE, 'create', { data: { title: 'Clustered' }, status: 'published' });
+    // The create crosses to node B through Redis after A is idle: wait for it, or it may land among
+    // the events the next step expects none of (seen on a loaded machine).
+    await expect.poll(() => events(received)).toContain('article:create');
     await settleOn(b, socket);
     received.length = 0;
 

@@ -28,8 +28,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-// Info level: the plugin's "reachable again" line is an info.
-const cluster = useCluster({ redisUrl: () => redis.url, env: { STRAPI_TEST_LOG_LEVEL: 'info' } });
+// Info level: the plugin's "reachable again" line is an info. Metrics on, to read what failed.
+const METRICS_TOKEN = 'outage-metrics-token-0123456789';
+const cluster = useCluster({ redisUrl: () => redis.url, env: { STRAPI_TEST_LOG_LEVEL: 'info', IO_METRICS_TOKEN: METRICS_TOKEN } });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const run = Date.now().toString(36);
@@ -190,6 +191,8 @@ describe('a cluster of two nodes while its Redis is down', () => {
     const joined = await within(10_000, `node ${a.name}: $io.joinRoom for a socket of node ${b.name} during the outage`, a.io('joinRoom', onB.socket.id!, 'vip').then((value) => ({ value }), (error: Error) => ({ error: error.message })));
     console.info(`$io.joinRoom on node ${a.name} for a socket of node ${b.name}, Redis down: ${JSON.stringify(joined)} in ${Date.now() - joinedAt} ms`);
     expect.soft(joined).toMatchObject({ error: expect.stringContaining('not every node answered') });
+    const metrics = await (await fetch(`${a.url}/api/io/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect.soft(metrics, `node ${a.name}'s metrics count both failed requests`).toMatch(/^strapi_io_cluster_request_failures_total(\{[^}]*\})? 2$/m);
     for (const each of [a, b]) {
       await within(5_000, `node ${each.name}: $io.idle() during the outage`, each.idle());
       const response = await within(5_000, `node ${each.name}: GET /api/articles during the outage`, fetch(`${each.url}/api/articles?pagination[pageSize]=1`));

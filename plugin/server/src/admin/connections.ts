@@ -84,7 +84,7 @@ export function createConnections({ strapi, io, addressOf }: { strapi: Core.Stra
 
     /** Every client socket of every node (through the adapter), oldest first. */
     async list(): Promise<ConnectionInfo[]> {
-      const sockets = (await boundedClusterRequest('the connections list', io.of('/').fetchSockets())) as unknown as DescribedSocket[];
+      const sockets = (await boundedClusterRequest(strapi, 'the connections list', io.of('/').fetchSockets())) as unknown as DescribedSocket[];
       const rows = await describe(sockets);
       return rows.sort((a, b) => a.connectedAt.localeCompare(b.connectedAt) || a.id.localeCompare(b.id));
     },

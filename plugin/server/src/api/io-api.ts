@@ -75,7 +75,7 @@ export function createIoApi({
   async function findSocket(socketId: string): Promise<SocketLike | undefined> {
     const local = io.of('/').sockets.get(socketId);
     if (local) return local as unknown as SocketLike;
-    const [remote] = await boundedClusterRequest(`finding socket ${socketId}`, io.in(socketId).fetchSockets());
+    const [remote] = await boundedClusterRequest(strapi, `finding socket ${socketId}`, io.in(socketId).fetchSockets());
     return remote as unknown as SocketLike | undefined;
   }
 
@@ -112,7 +112,7 @@ export function createIoApi({
   }
 
   async function socketsIn(room: string): Promise<SocketInfo[]> {
-    const sockets = await boundedClusterRequest(`the sockets in room ${room}`, io.in(room).fetchSockets());
+    const sockets = await boundedClusterRequest(strapi, `the sockets in room ${room}`, io.in(room).fetchSockets());
     return sockets.map((socket) => toInfo(socket as unknown as SocketLike));
   }
 

@@ -175,7 +175,7 @@ export function createClusterBus({
           unreachable(error);
         }
       });
-      return boundedClusterRequest(what, asked);
+      return boundedClusterRequest(strapi, what, asked);
     },
 
     /** Tells the other nodes the settings page saved here (they read the store again). */

@@ -102,6 +102,12 @@ export function createMetrics({ nodeId, read }: { nodeId: string; read: MetricsR
     registers,
   });
   for (const code of Object.keys(ERROR_CODES)) errors.inc({ code }, 0);
+  const clusterFailures = new Counter({
+    name: 'strapi_io_cluster_request_failures_total',
+    help: 'strapi.$io requests that needed every node to answer (finding a socket, the sockets of a room, the connections list) and did not get it: Redis down, a node stalled',
+    registers,
+  });
+  clusterFailures.inc(0);
 
   return {
     registry,
@@ -114,6 +120,10 @@ export function createMetrics({ nodeId, read }: { nodeId: string; read: MetricsR
     /** An error a client was sent: a failed ack, a connect_error, or the io:error before a disconnect. */
     error(code: ErrorCode): void {
       errors.inc({ code });
+    },
+    /** A request to the other nodes that did not get every answer (cluster-request.ts). */
+    clusterRequestFailed(): void {
+      clusterFailures.inc();
     },
   };
 }
